@@ -1,0 +1,218 @@
+import MPFR
+import SoftmaxSpec
+
+/// What the reference knows of one output element: its exact value v and RN_T(v).
+public struct ExactValue: @unchecked Sendable {
+  /// RN_T(v), the correctly rounded result (sign of zero included), as a Double.
+  public let rounded: Double
+  /// v itself when v is exact (or infinite), otherwise a value within 2^-20 ulp_T(v) of v.
+  public let value: BigFloat
+  /// log2 ulp_T(v) per SPEC.md.
+  public let ulpExponent: Int
+  /// True when `value` is v exactly.
+  public let isExact: Bool
+}
+
+/// The exact results of one row, correctly rounded to its format.
+public struct ExactRow: @unchecked Sendable {
+  public let format: Format
+  public let logits: [Double]
+  public let target: Int
+  /// True when the results are undefined: every logit -inf, a NaN logit, or a +inf logit
+  /// (SPEC.md); `results` is then empty.
+  public let undefined: Bool
+  /// The exact values of each requested operation, in element order.
+  public let results: [Op: [ExactValue]]
+  /// The working precision (bits) at which every rounding was decided.
+  public let workingPrecision: Int
+}
+
+/// Why a reference could not be computed.
+public enum ReferenceError: Error, Equatable, CustomStringConvertible {
+  case emptyRow
+  case notAValueOfTheFormat(index: Int, value: Double, format: Format)
+  case targetOutOfRange(target: Int, rowLength: Int)
+  case undecided(precision: Int)
+
+  public var description: String {
+    switch self {
+    case .emptyRow: return "the row is empty: give at least one logit"
+    case let .notAValueOfTheFormat(i, v, f): return "logit \(i) (\(v)) is not a \(f.rawValue) value"
+    case let .targetOutOfRange(t, n): return "target \(t) is out of range for a row of \(n) logits (0..<\(n))"
+    case let .undecided(p): return "the rounding was not decided at \(p) bits (please report this row)"
+    }
+  }
+}
+
+/// The exact reference of SPEC.md: for a row of logits that are values of a format, the exact
+/// lse, softmax, log-softmax, cross-entropy and ce-gradient, correctly rounded to that format.
+///
+/// Method: the row maximum m = x_k (first index of the maximum) is taken out, d_j = x_j - m is
+/// computed exactly (the precision is sized from the exponents, so rows spanning 1e-300 to 1e300
+/// are exact), and Blanchard-Higham-Higham's form is evaluated in interval arithmetic at working
+/// precision w with MPFR's directed roundings:
+///
+///     s' = sum_{j != k} exp(d_j)        (mpfr_sum, one rounding per bound)
+///     lse = m + log1p(s')               log-softmax_i = d_i - log1p(s')
+///     cross-entropy = -log-softmax_t    softmax_i = exp(d_i) / (1 + s')
+///     ce-gradient_i = softmax_i (i != t); at t: softmax_t - 1, or -s'/(1 + s') when t = k.
+///
+/// Each output's enclosure is rounded to the format at both ends; when both ends round to the same
+/// value, in the same binade, and the enclosure is narrower than 2^-20 ulp, the result is decided.
+/// Otherwise w is doubled and everything is recomputed (Ziv's strategy), from 64 bits for float16
+/// and float32 and 128 for float64 up to 2^22 bits.
+///
+/// Edge Cases:
+/// - -inf logits (masked) have probability +0, log-probability -inf and gradient +0; a masked
+///   target has cross-entropy +inf and gradient -1.
+/// - Undefined rows (every logit -inf, a NaN or a +inf logit) are reported as `undefined`.
+/// - Exact zeros: the ce-gradient at the target is -0 (it is -(sum_{j != t} p_j)); every other
+///   exact zero is +0, as round-to-nearest evaluation of the formulas gives.
+/// - exp(d_j) for d_j < -2^20 is replaced by exp(-2^20) (< 2^-1512775). Such a term is far below
+///   half the smallest subnormal of every format, so this cannot change a rounding unless the
+///   exact result lies within about 2^-1500000 of a rounding boundary; when the other terms are
+///   absent, the results are exact values plus a positive infinitesimal and the replacement is
+///   provably harmless (strict bounds carry the direction).
+public enum Reference {
+  /// Terms exp(d) with d below -tailCutoff are bounded by exp(-tailCutoff).
+  static let tailCutoff = 1 << 20
+  static let maxPrecision = 1 << 22
+
+  /// The exact results of `operations` on `row` in `format`.
+  ///
+  /// - Parameters:
+  ///   - row: the logits, each a value of `format` (checked), at least one.
+  ///   - target: the class t for cross-entropy and ce-gradient, in 0..<row.count when one of
+  ///     them is requested.
+  public static func evaluate(
+    _ row: [Double], format: Format, target: Int = 0, operations: [Op] = Op.allCases
+  ) throws -> ExactRow {
+    guard !row.isEmpty else { throw ReferenceError.emptyRow }
+    for (i, x) in row.enumerated() where !format.contains(x) {
+      throw ReferenceError.notAValueOfTheFormat(index: i, value: x, format: format)
+    }
+    if operations.contains(where: \.needsTarget) && !(0..<row.count).contains(target) {
+      throw ReferenceError.targetOutOfRange(target: target, rowLength: row.count)
+    }
+    if row.contains(where: { $0.isNaN || $0 == .infinity }) || row.allSatisfy({ $0 == -.infinity }) {
+      return ExactRow(format: format, logits: row, target: target, undefined: true, results: [:], workingPrecision: 0)
+    }
+    let problem = Problem(row: row, target: target)
+    var w = format == .float64 ? 128 : 64
+    while w <= maxPrecision {
+      if let results = problem.attempt(precision: w, format: format, operations: operations) {
+        return ExactRow(format: format, logits: row, target: target, undefined: false, results: results,
+                        workingPrecision: w)
+      }
+      w *= 2
+    }
+    throw ReferenceError.undecided(precision: maxPrecision)
+  }
+}
+
+/// The parts of a row that do not depend on the working precision.
+private struct Problem {
+  let row: [Double]
+  let target: Int
+  /// k, the first index of the maximum, and m = x_k.
+  let k: Int
+  let m: BigFloat
+  /// d_j = x_j - m exactly; nil for masked (-inf) logits.
+  let d: [BigFloat?]
+  /// The argument given to exp for d_j: d_j, or -tailCutoff below it.
+  let expArgument: [BigFloat?]
+
+  init(row: [Double], target: Int) {
+    self.row = row
+    self.target = target
+    var k = 0
+    for (j, x) in row.enumerated() where x > row[k] { k = j }
+    self.k = k
+    let mx = row[k]
+    m = BigFloat(mx)
+    let cutoff = BigFloat(Double(-Reference.tailCutoff))
+    var d: [BigFloat?] = []
+    var arguments: [BigFloat?] = []
+    for x in row {
+      guard x != -.infinity else {
+        d.append(nil)
+        arguments.append(nil)
+        continue
+      }
+      let bits = Problem.exactDifferencePrecision(x, mx)
+      let (dj, t) = BigFloat.subtract(BigFloat(x), BigFloat(mx), precision: bits, .nearestEven)
+      precondition(t == .exact, "x_j - m must be exact")
+      d.append(dj)
+      arguments.append(BigFloat.compare(dj, cutoff)! < 0 ? cutoff : dj)
+    }
+    self.d = d
+    self.expArgument = arguments
+  }
+
+  /// Bits that hold a - b exactly for Doubles a and b (at most about 2150).
+  static func exactDifferencePrecision(_ a: Double, _ b: Double) -> Int {
+    if a == 0 || b == 0 { return 64 }
+    let high = max(a.exponent, b.exponent), low = min(a.exponent, b.exponent)
+    return Int(high - low) + 64
+  }
+
+  /// Every requested result at working precision w, or nil when one rounding is undecided.
+  func attempt(precision w: Int, format: Format, operations: [Op]) -> [Op: [ExactValue]]? {
+    let n = row.count
+    let one = Enclosure.exact(BigFloat(1.0))
+    let zero = Enclosure.exact(BigFloat(0.0))
+    // e_j = exp(d_j): 1 at k, 0 where masked.
+    var e: [Enclosure] = []
+    e.reserveCapacity(n)
+    for j in 0..<n {
+      if j == k {
+        e.append(one)
+      } else if let a = expArgument[j] {
+        let (y, t) = BigFloat.exp(a, precision: w, .nearestEven)
+        e.append(.around(y, t))
+      } else {
+        e.append(zero)
+      }
+    }
+    let others = (0..<n).filter { $0 != k && d[$0] != nil }
+    let sPrime = others.isEmpty ? zero : Enclosure.sum(others.map { e[$0] }, w)
+    let logS = sPrime.log1p(w)
+    let s = (one + sPrime)(w)
+
+    func softmax(_ i: Int) -> Enclosure {
+      if d[i] == nil { return zero }
+      return (e[i] / s)(w)
+    }
+    func logSoftmax(_ i: Int) -> Enclosure {
+      guard let di = d[i] else { return .exact(BigFloat(-Double.infinity)) }
+      return (Enclosure.exact(di) - logS)(w)
+    }
+
+    var results: [Op: [ExactValue]] = [:]
+    for op in operations {
+      var values: [ExactValue] = []
+      for i in 0..<op.outputCount(rowLength: n) {
+        let enclosure: Enclosure
+        var zeroSign = FloatingPointSign.plus
+        switch op {
+        case .lse: enclosure = (Enclosure.exact(m) + logS)(w)
+        case .softmax: enclosure = softmax(i)
+        case .logSoftmax: enclosure = logSoftmax(i)
+        case .crossEntropy: enclosure = logSoftmax(target).negated
+        case .ceGradient:
+          if i != target {
+            enclosure = softmax(i)
+          } else {
+            zeroSign = .minus
+            enclosure = i == k ? (sPrime / s)(w).negated : (softmax(i) - one)(w)
+          }
+        }
+        guard let decided = enclosure.decide(format, zeroSign: zeroSign) else { return nil }
+        values.append(ExactValue(rounded: decided.value, value: enclosure.midpoint,
+                                 ulpExponent: decided.ulpExponent, isExact: enclosure.isExact))
+      }
+      results[op] = values
+    }
+    return results
+  }
+}

@@ -1,0 +1,86 @@
+/// A binary floating-point storage format (SPEC.md, "Formats").
+///
+/// Values of every format are carried between modules as `Double`, which holds each float16,
+/// float32 and float64 value exactly (sign of zero included).
+public enum Format: String, CaseIterable, Sendable, Codable {
+  case float16, float32, float64
+
+  /// p: significand bits, the implicit one included.
+  public var precision: Int {
+    switch self {
+    case .float16: return 11
+    case .float32: return 24
+    case .float64: return 53
+    }
+  }
+
+  /// emin: the exponent of the smallest normal number 2^emin.
+  public var minExponent: Int {
+    switch self {
+    case .float16: return -14
+    case .float32: return -126
+    case .float64: return -1022
+    }
+  }
+
+  /// emax: the exponent of the largest binade; the largest finite value is (2 - 2^(1-p)) 2^emax.
+  public var maxExponent: Int { 1 - minExponent }
+
+  /// The largest finite value, as a Double (exact).
+  public var greatestFiniteMagnitude: Double {
+    switch self {
+    case .float16: return Double(Float16.greatestFiniteMagnitude)
+    case .float32: return Double(Float.greatestFiniteMagnitude)
+    case .float64: return Double.greatestFiniteMagnitude
+    }
+  }
+
+  /// The smallest positive subnormal value 2^(emin - p + 1), as a Double (exact).
+  public var leastNonzeroMagnitude: Double {
+    switch self {
+    case .float16: return Double(Float16.leastNonzeroMagnitude)
+    case .float32: return Double(Float.leastNonzeroMagnitude)
+    case .float64: return Double.leastNonzeroMagnitude
+    }
+  }
+
+  /// The format the `wide` policy computes in: float16 -> float32, float32 -> float64; float64
+  /// has no wider hardware format, so its `wide` is its `native`.
+  public var wider: Format {
+    switch self {
+    case .float16: return .float32
+    case .float32, .float64: return .float64
+    }
+  }
+
+  /// The Double nearest to `value` that is a value of this format (round to nearest, ties to even,
+  /// overflow to infinity, gradual underflow). Exact for values already in the format.
+  public func round(_ value: Double) -> Double {
+    switch self {
+    case .float16: return Double(Float16(value))
+    case .float32: return Double(Float(value))
+    case .float64: return value
+    }
+  }
+
+  /// True when `value` is a value of this format (NaN and infinities included).
+  public func contains(_ value: Double) -> Bool {
+    value.isNaN || round(value).bitPattern == value.bitPattern
+  }
+
+  /// The shortest decimal that reads back to `value` in this format: "0.1", "2", "-0", "1e-45",
+  /// "inf", "-inf", "nan". `value` must be a value of the format.
+  public func shortestDecimal(_ value: Double) -> String {
+    let text: String
+    switch self {
+    case .float16: text = Float16(value).description
+    case .float32: text = Float(value).description
+    case .float64: text = value.description
+    }
+    // Swift prints "2.0" and "1.0e+20"; the ".0" adds no digit.
+    let parts = text.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
+    var mantissa = String(parts[0])
+    if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
+    return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
+  }
+}

@@ -1,0 +1,27 @@
+/// The kernel variants of SPEC.md, with their stable names (API, CLI and reports).
+public enum Variant: String, CaseIterable, Sendable, Codable {
+  /// The textbook formula, no shift: exp(x) overflows and underflows freely;
+  /// log-softmax is log(softmax).
+  case naive
+  /// Subtract the row maximum m before exp; log-softmax is log(e_i / s).
+  case shifted
+  /// log-softmax = (x_i - m) - log(s); lse = m + log(s); cross-entropy = lse - x_t.
+  case fused
+  /// Blanchard-Higham-Higham Algorithm 4.1 and compensated sums (SIMD kernels issue).
+  case accurate
+  /// One pass with a running max and a rescaled sum (Milakov & Gimelshein 2018).
+  case online
+  /// softmax only: exp(x_i - lse).
+  case divisionFree = "division-free"
+  /// ce-gradient only: backpropagation through a separate log layer and softmax layer.
+  case chained
+
+  /// True when the variant is defined for `operation`.
+  public func applies(to operation: Op) -> Bool {
+    switch self {
+    case .divisionFree: return operation == .softmax
+    case .chained: return operation == .ceGradient
+    default: return true
+    }
+  }
+}
