@@ -94,11 +94,16 @@ public enum FormatRounding {
   /// Nil when the text is not one number. Ziv's strategy: the text is read at a precision raised
   /// until both bounds of its value round to the same value of the format.
   public static func parse(_ text: String, _ format: Format) -> Double? {
+    parseReportingExactness(text, format)?.value
+  }
+
+  /// `parse`, and whether the text named that value exactly (false when it was rounded).
+  public static func parseReportingExactness(_ text: String, _ format: Format) -> (value: Double, exact: Bool)? {
     let t = trimmed(text).lowercased()
     switch t {
-    case "inf", "+inf", "infinity", "+infinity": return .infinity
-    case "-inf", "-infinity": return -.infinity
-    case "nan", "+nan", "-nan": return .nan
+    case "inf", "+inf", "infinity", "+infinity": return (.infinity, true)
+    case "-inf", "-infinity": return (-.infinity, true)
+    case "nan", "+nan", "-nan": return (.nan, true)
     default: break
     }
     guard let first = t.first, first == "-" || first == "+" || first == "." || first.isNumber else { return nil }
@@ -108,7 +113,8 @@ public enum FormatRounding {
       guard let (y, ternary) = BigFloat.parse(t, precision: precision, .nearestEven) else { return nil }
       let enclosure = Enclosure.around(y, ternary)
       if let decided = enclosure.decide(format, zeroSign: y.signBit ? .minus : .plus, requireNarrow: false) {
-        return decided.value
+        let exact = enclosure.isExact && decided.value.isFinite && y.double(.nearestEven) == decided.value
+        return (decided.value, exact)
       }
       precision *= 2
     }

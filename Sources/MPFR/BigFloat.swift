@@ -267,3 +267,4 @@ public final class BigFloat: @unchecked Sendable {
 extension BigFloat: CustomStringConvertible {
   public var description: String { hexDescription }
 }
+

@@ -83,4 +83,18 @@ public enum Format: String, CaseIterable, Sendable, Codable {
     if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
     return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
   }
+
+  /// The exact value of `value` in hexadecimal: "0x1.99999ap-4", "-0x0p+0", "inf", "-inf", "nan".
+  public static func hexadecimal(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    let sign = value.sign == .minus ? "-" : ""
+    if value == 0 { return sign + "0x0p+0" }
+    // |value| = significand * 2^exponent with significand in [1, 2), subnormals included.
+    var digits = String(value.significand.significandBitPattern, radix: 16)
+    digits = String(repeating: "0", count: 13 - digits.count) + digits
+    while digits.hasSuffix("0") { digits.removeLast() }
+    let e = Int(value.exponent)
+    return sign + "0x1" + (digits.isEmpty ? "" : "." + digits) + "p" + (e >= 0 ? "+" : "") + String(e)
+  }
 }

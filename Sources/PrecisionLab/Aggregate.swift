@@ -1,0 +1,60 @@
+/// The SPEC.md aggregates of a group (operation x variant x format x policy x case family).
+///
+/// Add measures in a fixed order (case order, then element order): the worst case is the first
+/// element that reaches the maximum, so the result does not depend on how work was scheduled.
+public struct Aggregate: Sendable, Equatable {
+  /// Values measured (undefined rows excluded).
+  public private(set) var count = 0
+  public private(set) var correctlyRounded = 0
+  public private(set) var overflow = 0
+  public private(set) var underflow = 0
+  public private(set) var nan = 0
+  /// Elements of undefined rows (not counted in `count`).
+  public private(set) var undefined = 0
+  /// ULP errors of the finite outputs.
+  private var errors: [Double] = []
+  /// The case id and element index of the largest ULP error over finite outputs.
+  public private(set) var worst: (caseID: String, index: Int)? = nil
+
+  public init() {}
+
+  public mutating func add(_ m: Measure, caseID: String, index: Int, computed: Double) {
+    guard m.status != .undefined, let e = m.ulpError else {
+      undefined += 1
+      return
+    }
+    count += 1
+    if m.correctlyRounded { correctlyRounded += 1 }
+    if m.overflow { overflow += 1 }
+    if m.underflow { underflow += 1 }
+    if m.nan { nan += 1 }
+    if computed.isFinite && e.isFinite {
+      if maxULP.map({ e > $0 }) ?? true {
+        maxULP = e
+        worst = (caseID, index)
+      }
+      errors.append(e)
+    }
+  }
+
+  /// The share of values that are correctly rounded, in [0, 1] (nil when nothing was measured).
+  public var correctlyRoundedShare: Double? { count == 0 ? nil : Double(correctlyRounded) / Double(count) }
+  /// Largest ULP error over finite outputs.
+  public private(set) var maxULP: Double? = nil
+  /// Mean ULP error over finite outputs.
+  public var meanULP: Double? { errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count) }
+  /// The 99th percentile of the ULP errors over finite outputs (nearest rank: the value at rank
+  /// ceil(0.99 N) in increasing order).
+  public var p99ULP: Double? {
+    guard !errors.isEmpty else { return nil }
+    let sorted = errors.sorted()
+    let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
+    return sorted[max(rank, 1) - 1]
+  }
+
+  public static func == (a: Aggregate, b: Aggregate) -> Bool {
+    a.count == b.count && a.correctlyRounded == b.correctlyRounded && a.overflow == b.overflow
+      && a.underflow == b.underflow && a.nan == b.nan && a.undefined == b.undefined
+      && a.errors == b.errors && a.worst?.caseID == b.worst?.caseID && a.worst?.index == b.worst?.index
+  }
+}

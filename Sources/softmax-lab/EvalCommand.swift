@@ -1,0 +1,195 @@
+import ArgumentParser
+import ExactReference
+import Foundation
+import PrecisionLab
+import SoftmaxSpec
+
+/// `softmax-lab eval`: one row of logits, every requested operation, variant and policy, each
+/// output beside the correctly rounded reference with its ULP error and status.
+struct EvalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval",
+    abstract: "Evaluate kernels on one row of logits against the correctly rounded reference.",
+    discussion: """
+      Logits come after `--` (decimal or hexadecimal floats, inf, -inf, nan) or from --file.
+      Decimal inputs are rounded to the format (nearest, ties to even) and their exact values shown.
+      Example: softmax-lab eval --format float32 --op softmax -- 2.0 1.0 0.1
+      """)
+
+  @Option(help: "The format of the logits and results: \(names(Format.self)).")
+  var format: Format = .float32
+
+  @Option(name: .customLong("op"), help: "Operations, repeated or comma-separated (\(names(Op.self))); default all.")
+  var ops: [String] = []
+
+  @Option(name: .customLong("variant"),
+          help: "Variants, repeated or comma-separated (\(names(Variant.self))); default every implemented one that applies.")
+  var variants: [String] = []
+
+  @Option(name: .customLong("policy"),
+          help: "Precision policies (native, wide); default both (float64: native, its wide is the same).")
+  var policies: [String] = []
+
+  @Option(help: "The target class t for cross-entropy and ce-gradient (default 0).")
+  var target: Int?
+
+  @Option(help: "Read the logits from a file: numbers separated by blanks, commas or newlines; '#' starts a comment.")
+  var file: String?
+
+  @Flag(help: "Print machine-readable JSON (documented in the README) instead of tables.")
+  var json = false
+
+  @Argument(parsing: .postTerminator, help: "The logits, after `--`.")
+  var logits: [String] = []
+
+  func run() throws {
+    let texts = try inputTexts()
+    var row: [Double] = []
+    var rounded: [Bool] = []
+    for text in texts {
+      guard let (value, exact) = FormatRounding.parseReportingExactness(text, format) else {
+        throw InputError("'\(text)' is not a number (decimal, hexadecimal such as 0x1.8p+1, inf, -inf or nan)")
+      }
+      row.append(value)
+      rounded.append(!exact)
+    }
+    let ops: [Op] = self.ops.isEmpty ? Op.allCases : try parseList(self.ops, option: "operation")
+    let variants: [Variant] =
+      self.variants.isEmpty ? Kernels.implementedVariants : try parseList(self.variants, option: "variant")
+    var policies: [Policy] = self.policies.isEmpty ? Policy.distinct(for: format) : try parseList(self.policies, option: "policy")
+    if format == .float64 && policies.count > 1 { policies = [.native] }  // the same kernels twice
+    let target = self.target ?? 0
+    guard (0..<row.count).contains(target) else {
+      throw InputError("target \(target) is out of range for a row of \(row.count) logits (0..<\(row.count))")
+    }
+    let evaluation: RowEvaluation
+    do {
+      evaluation = try Evaluation.evaluate(row: row, format: format, target: target, ops: ops,
+                                           variants: variants, policies: policies)
+    } catch let error as EvaluationError {
+      throw InputError(error.description)
+    }
+    let output = json
+      ? EvalOutput.json(evaluation, texts: texts) + "\n"
+      : EvalOutput.tables(evaluation, texts: texts, rounded: rounded)
+    FileHandle.standardOutput.write(Data(output.utf8))
+  }
+
+  /// The logit texts, from after `--` or from --file (not both), at least one.
+  func inputTexts() throws -> [String] {
+    if let file {
+      guard logits.isEmpty else { throw InputError("give the logits after `--` or with --file, not both") }
+      let content: String
+      do {
+        content = try String(contentsOfFile: file, encoding: .utf8)
+      } catch {
+        throw InputError("cannot read \(file): \((error as NSError).localizedDescription)")
+      }
+      let texts = content.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+        .flatMap { $0.split(whereSeparator: { $0 == "," || $0.isWhitespace }) }
+        .map(String.init)
+      guard !texts.isEmpty else { throw InputError("\(file) holds no logits: the row is empty") }
+      return texts
+    }
+    guard !logits.isEmpty else {
+      throw InputError("no logits: give them after `--` (softmax-lab eval -- 2.0 1.0 0.1) or with --file")
+    }
+    return logits
+  }
+}
+
+/// The two renderings of an evaluation.
+enum EvalOutput {
+  /// Numbers as the shortest decimal that reads back to the same value of the format.
+  static func text(_ x: Double, _ format: Format) -> String { format.shortestDecimal(x) }
+
+  static func ulpText(_ e: Double?) -> String {
+    guard let e else { return "nan" }
+    if e.isInfinite { return "inf" }
+    return e.description
+  }
+
+  /// The JSON of the README: format, input, target, undefined, results.
+  static func json(_ ev: RowEvaluation, texts: [String]) -> String {
+    let f = ev.format
+    var results: [JSON] = []
+    for r in ev.results {
+      let reference: [JSON] =
+        ev.reference.undefined
+        ? r.output.map { _ in .string("nan") }
+        : ev.reference.results[r.op]!.map { .string(text($0.rounded, f)) }
+      results.append(.object([
+        ("op", .string(r.op.rawValue)),
+        ("variant", .string(r.variant.rawValue)),
+        ("policy", .string(r.policy.rawValue)),
+        ("output", .array(r.output.map { .string(text($0, f)) })),
+        ("reference", .array(reference)),
+        ("ulpError", .array(r.measures.map { .string(ulpText($0.ulpError)) })),
+        ("status", .array(r.measures.map { .string($0.status.rawValue) })),
+      ]))
+    }
+    return JSON.object([
+      ("format", .string(f.rawValue)),
+      ("input", .array(ev.logits.map { .string(text($0, f)) })),
+      ("inputExact", .array(ev.logits.map { .string(hex($0)) })),
+      ("target", .int(ev.target)),
+      ("undefined", .bool(ev.reference.undefined)),
+      ("results", .array(results)),
+    ]).text()
+  }
+
+  /// The exact value in hexadecimal ("0x1.99999ap-4"), "inf", "-inf", "nan".
+  static func hex(_ x: Double) -> String { Format.hexadecimal(x) }
+
+  /// Aligned plain-text tables, one per operation.
+  static func tables(_ ev: RowEvaluation, texts: [String], rounded: [Bool]) -> String {
+    let f = ev.format
+    var out = "input: \(ev.logits.count) logits as \(f.rawValue) values (exact value in hexadecimal)\n"
+    let shown = ev.logits.map { text($0, f) }
+    let width = shown.map(\.count).max() ?? 1
+    for (i, x) in ev.logits.enumerated() {
+      let note = rounded[i] ? "  (\(texts[i]) rounded to \(f.rawValue))" : ""
+      out += "  x[\(i)] = \(pad(shown[i], width))  \(hex(x))\(note)\n"
+    }
+    if ev.results.contains(where: { $0.op.needsTarget }) { out += "target: \(ev.target)\n" }
+    if ev.reference.undefined {
+      out += "undefined row (every logit -inf, a NaN or a +inf logit): the exact result is undefined;\n"
+      out += "each variant's output is shown with status 'undefined'.\n"
+    }
+    var lastOp: Op? = nil
+    var rows: [[String]] = []
+    func flush() {
+      guard let op = lastOp else { return }
+      out += "\n" + op.rawValue + "\n" + table(header: ["variant", "policy", "i", "output", "reference", "ULP error", "status"], rows: rows)
+      rows = []
+    }
+    for r in ev.results {
+      if r.op != lastOp { flush(); lastOp = r.op }
+      let reference = ev.reference.undefined ? nil : ev.reference.results[r.op]!
+      for (i, c) in r.output.enumerated() {
+        let m = r.measures[i]
+        rows.append([
+          i == 0 ? r.variant.rawValue : "", i == 0 ? r.policy.rawValue : "", String(i), text(c, f),
+          reference.map { text($0[i].rounded, f) } ?? "undefined",
+          m.ulpError.map { $0.isInfinite ? "inf" : String(format: "%.3g", $0) } ?? "-",
+          m.status.rawValue,
+        ])
+      }
+    }
+    flush()
+    return out
+  }
+
+  static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+
+  static func table(header: [String], rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }
+    func line(_ cells: [String]) -> String {
+      "  " + cells.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: "  ")
+        .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+    }
+    return line(header) + rows.map(line).joined()
+  }
+}
