@@ -41,7 +41,9 @@ let package = Package(
         "PrecisionLab", "SoftmaxSpec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "MPFRTests", dependencies: ["MPFR"]),
+    // Exercises the wrapper for `valgrind --leak-check=full` (MPFRTests runs it).
+    .executableTarget(name: "mpfr-leak-check", dependencies: ["MPFR"]),
+    .testTarget(name: "MPFRTests", dependencies: ["MPFR", "mpfr-leak-check"]),
     .testTarget(
       name: "ExactReferenceTests", dependencies: ["ExactReference", "MPFR"], exclude: ["Fixtures"]),
     .testTarget(name: "SoftmaxKernelsTests", dependencies: ["SoftmaxKernels", "ExactReference"]),

@@ -268,3 +268,30 @@ extension BigFloat: CustomStringConvertible {
   public var description: String { hexDescription }
 }
 
+
+extension BigFloat {
+  /// x rounded to an IEEE-style binary format with precision p and normal exponents
+  /// emin...emax (round to nearest even, gradual underflow, overflow to inf), by MPFR's documented
+  /// recipe: round to p bits, then `mpfr_check_range` and `mpfr_subnormalize` with MPFR's exponent
+  /// range set to the format's (emin - p + 2 ... emax + 1 in MPFR's convention). The exponent range
+  /// is this thread's MPFR state (thread-local in a TLS build) and is restored before returning.
+  /// Used to cross-check softmax-lab's own rounding.
+  public func roundedBySubnormalizeRecipe(precision p: Int, emin: Int, emax: Int) -> Double {
+    let savedMin = mpfr_get_emin(), savedMax = mpfr_get_emax()
+    defer {
+      mpfr_set_emin(savedMin)
+      mpfr_set_emax(savedMax)
+    }
+    let r = BigFloat(precision: p)
+    var t = mpfr_set(r.raw, raw, MPFR_RNDN)
+    mpfr_set_emin(mpfr_exp_t(emin - p + 2))
+    mpfr_set_emax(mpfr_exp_t(emax + 1))
+    t = mpfr_check_range(r.raw, t, MPFR_RNDN)
+    _ = mpfr_subnormalize(r.raw, t, MPFR_RNDN)
+    let d = mpfr_get_d(r.raw, MPFR_RNDN)
+    return d
+  }
+
+  /// True when this MPFR keeps its state (exponent range, caches) per thread.
+  public static var isThreadSafe: Bool { mpfr_buildopt_tls_p() != 0 }
+}
