@@ -46,7 +46,7 @@ let package = Package(
     .testTarget(name: "MPFRTests", dependencies: ["MPFR", "mpfr-leak-check"]),
     .testTarget(
       name: "ExactReferenceTests", dependencies: ["ExactReference", "MPFR"], exclude: ["Fixtures"]),
-    .testTarget(name: "SoftmaxKernelsTests", dependencies: ["SoftmaxKernels", "ExactReference"]),
+    .testTarget(name: "SoftmaxKernelsTests", dependencies: ["SoftmaxKernels", "PrecisionLab", "ExactReference"]),
     .testTarget(name: "PrecisionLabTests", dependencies: ["PrecisionLab"]),
     .testTarget(name: "CLITests", dependencies: ["softmax-lab"]),
   ]
