@@ -48,6 +48,6 @@ let package = Package(
       name: "ExactReferenceTests", dependencies: ["ExactReference", "MPFR"], exclude: ["Fixtures"]),
     .testTarget(name: "SoftmaxKernelsTests", dependencies: ["SoftmaxKernels", "PrecisionLab", "ExactReference"]),
     .testTarget(name: "PrecisionLabTests", dependencies: ["PrecisionLab"]),
-    .testTarget(name: "CLITests", dependencies: ["softmax-lab"]),
+    .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference"]),
   ]
 )

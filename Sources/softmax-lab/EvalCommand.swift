@@ -33,7 +33,7 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "The target class t for cross-entropy and ce-gradient (default 0).")
   var target: Int?
 
-  @Option(help: "Read the logits from a file: numbers separated by blanks, commas or newlines; '#' starts a comment.")
+  @Option(help: "Read the logits from a file ('-' for standard input): numbers separated by blanks, commas or newlines; '#' starts a comment.")
   var file: String?
 
   @Flag(help: "Print machine-readable JSON (documented in the README) instead of tables.")
@@ -79,12 +79,7 @@ struct EvalCommand: ParsableCommand {
   func inputTexts() throws -> [String] {
     if let file {
       guard logits.isEmpty else { throw InputError("give the logits after `--` or with --file, not both") }
-      let content: String
-      do {
-        content = try String(contentsOfFile: file, encoding: .utf8)
-      } catch {
-        throw InputError("cannot read \(file): \((error as NSError).localizedDescription)")
-      }
+      let content = try readText(file)
       let texts = content.split(separator: "\n", omittingEmptySubsequences: false)
         .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
         .flatMap { $0.split(whereSeparator: { $0 == "," || $0.isWhitespace }) }
@@ -97,6 +92,25 @@ struct EvalCommand: ParsableCommand {
     }
     return logits
   }
+}
+
+/// The text of a file, or of standard input for "-", as UTF-8.
+func readText(_ path: String) throws -> String {
+  var isDirectory: ObjCBool = false
+  let exists = path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+  guard exists else { throw InputError("cannot read \(path): no such file") }
+  guard !isDirectory.boolValue else { throw InputError("cannot read \(path): it is a directory") }
+  guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
+    throw InputError("cannot read \(path): permission denied")
+  }
+  let data: Data
+  do {
+    data = try handle.readToEnd() ?? Data()
+  } catch {
+    throw InputError("cannot read \(path): \(error.localizedDescription)")
+  }
+  guard let text = String(data: data, encoding: .utf8) else { throw InputError("cannot read \(path): not UTF-8 text") }
+  return text
 }
 
 /// The two renderings of an evaluation.

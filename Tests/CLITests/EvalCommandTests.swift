@@ -1,0 +1,134 @@
+import ExactReference
+import Foundation
+import SoftmaxSpec
+import Testing
+
+/// Runs the built `softmax-lab` (in the folder of the test bundle) and captures its output.
+struct CLI {
+  static let binary: URL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("softmax-lab")
+
+  let status: Int32
+  let stdout: String
+  let stderr: String
+
+  init(_ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = CLI.binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    status = process.terminationStatus
+    stdout = String(decoding: outData, as: UTF8.self)
+    stderr = String(decoding: errData, as: UTF8.self)
+  }
+
+  var json: [String: Any]? {
+    (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+  }
+}
+
+/// The reference's correctly rounded values as the CLI prints them.
+func referenceTexts(_ row: [Double], _ f: Format, _ op: Op, target: Int = 0) throws -> [String] {
+  try Reference.evaluate(row, format: f, target: target, operations: [op]).results[op]!
+    .map { f.shortestDecimal($0.rounded) }
+}
+
+@Suite("softmax-lab eval, end to end")
+struct EvalCommandTests {
+  @Test("the seed example prints every variant and policy with the correctly rounded reference")
+  func seedExample() throws {
+    let run = try CLI(["eval", "--format", "float32", "--op", "softmax", "--", "2.0", "1.0", "0.1"])
+    #expect(run.status == 0 && run.stderr.isEmpty)
+    let reference = try referenceTexts([2, 1, Double(Float(0.1))], .float32, .softmax)
+    #expect(reference == ["0.6590011", "0.24243297", "0.09856589"])  // RN of 0.65900114, ... (SPEC.md)
+    for text in reference { #expect(run.stdout.contains(text)) }
+    for variant in ["naive", "shifted", "fused"] { #expect(run.stdout.contains(variant)) }
+    #expect(run.stdout.contains("0x1.99999ap-4"))  // the exact float32 value of 0.1 is shown
+    #expect(run.stdout.contains("0.1 rounded to float32"))
+  }
+
+  @Test("--json has the documented shape and the reference's values")
+  func json() throws {
+    let run = try CLI(["eval", "--format", "float32", "--op", "softmax", "--op", "log-softmax", "--json",
+                       "--", "2.0", "1.0", "0.1"])
+    #expect(run.status == 0)
+    let json = try #require(run.json)
+    #expect(json["format"] as? String == "float32")
+    #expect(json["input"] as? [String] == ["2", "1", "0.1"])
+    #expect(json["undefined"] as? Bool == false)
+    let results = try #require(json["results"] as? [[String: Any]])
+    #expect(results.count == 2 * 3 * 2)  // ops x variants x policies
+    let row = [2, 1, Double(Float(0.1))]
+    for r in results {
+      let op = try #require(Op(rawValue: r["op"] as! String))
+      #expect(["naive", "shifted", "fused"].contains(r["variant"] as! String))
+      #expect(["native", "wide"].contains(r["policy"] as! String))
+      #expect(r["reference"] as? [String] == (try referenceTexts(row, .float32, op)))
+      for key in ["output", "ulpError", "status"] { #expect((r[key] as? [String])?.count == 3) }
+      #expect((r["status"] as! [String]).allSatisfy { ["correct", "inaccurate"].contains($0) })
+      #expect((r["ulpError"] as! [String]).allSatisfy { Double($0)! < 3 })
+    }
+  }
+
+  @Test("a file gives the same results as the command line")
+  func file() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("softmax-lab-eval-\(getpid()).txt")
+    try "# the seed example\n2.0, 1.0\n0.1  # last\n".write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let fromFile = try CLI(["eval", "--json", "--file", url.path])
+    let fromArguments = try CLI(["eval", "--json", "--", "2.0", "1.0", "0.1"])
+    #expect(fromFile.status == 0 && fromFile.stdout == fromArguments.stdout)
+  }
+
+  @Test("masked, hexadecimal and undefined rows", arguments: Format.allCases)
+  func specialRows(_ f: Format) throws {
+    let masked = try CLI(["eval", "--format", f.rawValue, "--json", "--target", "2", "--", "-inf", "0x0p+0", "1", "-inf"])
+    let results = try #require(masked.json?["results"] as? [[String: Any]])
+    let logSoftmax = try #require(results.first { $0["op"] as? String == "log-softmax" })
+    #expect((logSoftmax["reference"] as! [String])[0] == "-inf")
+    #expect((logSoftmax["status"] as! [String])[0] == "correct")
+    let undefined = try CLI(["eval", "--format", f.rawValue, "--json", "--", "1", "nan"])
+    #expect(undefined.status == 0 && undefined.json?["undefined"] as? Bool == true)
+    let statuses = (undefined.json?["results"] as? [[String: Any]])?.flatMap { $0["status"] as! [String] } ?? []
+    #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "undefined" })
+  }
+
+  static let badInputs: [([String], String)] = [
+    (["eval", "--", "1", "abc"], "'abc' is not a number"),
+    (["eval", "--"], "no logits"),
+    (["eval"], "no logits"),
+    (["eval", "--format", "float8", "--", "1"], "float8"),
+    (["eval", "--target", "3", "--", "1", "2", "3"], "target 3 is out of range"),
+    (["eval", "--target=-1", "--", "1", "2"], "out of range"),
+    (["eval", "--op", "softmin", "--", "1"], "unknown operation 'softmin'"),
+    (["eval", "--variant", "fast", "--", "1"], "unknown variant 'fast'"),
+    (["eval", "--variant", "online", "--", "1"], "has no kernel yet"),
+    (["eval", "--file", "/nonexistent/row.txt"], "cannot read /nonexistent/row.txt: no such file"),
+    (["eval", "--file", "/tmp"], "it is a directory"),
+    (["eval", "--file", "/dev/null"], "the row is empty"),
+    (["eval", "--file", "/dev/null", "--", "1"], "not both"),
+    (["frobnicate"], "frobnicate"),
+  ]
+
+  @Test("bad input: one line on stderr, nothing on stdout, exit code 2", arguments: badInputs)
+  func badInput(_ arguments: [String], _ message: String) throws {
+    let run = try CLI(arguments)
+    #expect(run.status == 2)
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.hasPrefix("softmax-lab: error: "))
+    #expect(run.stderr.filter { $0 == "\n" }.count == 1, "\(run.stderr)")
+    #expect(run.stderr.contains(message), "\(run.stderr)")
+  }
+
+  @Test("--help prints usage and exits 0")
+  func help() throws {
+    let run = try CLI(["eval", "--help"])
+    #expect(run.status == 0 && run.stdout.contains("--format"))
+  }
+}
