@@ -31,22 +31,20 @@ struct Enclosure {
 
   // MARK: Monotone operations at working precision w
 
-  static func + (a: Enclosure, b: Enclosure) -> (Int) -> Enclosure {
-    { w in
-      let (lo, tl) = BigFloat.add(a.lo, b.lo, precision: w, .down)
-      let (hi, th) = BigFloat.add(a.hi, b.hi, precision: w, .up)
-      return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || b.loStrict,
-                       hi: hi, hiStrict: th != .exact || a.hiStrict || b.hiStrict)
-    }
+  /// a + b.
+  static func add(_ a: Enclosure, _ b: Enclosure, precision w: Int) -> Enclosure {
+    let (lo, tl) = BigFloat.add(a.lo, b.lo, precision: w, .down)
+    let (hi, th) = BigFloat.add(a.hi, b.hi, precision: w, .up)
+    return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || b.loStrict,
+                     hi: hi, hiStrict: th != .exact || a.hiStrict || b.hiStrict)
   }
 
-  static func - (a: Enclosure, b: Enclosure) -> (Int) -> Enclosure {
-    { w in
-      let (lo, tl) = BigFloat.subtract(a.lo, b.hi, precision: w, .down)
-      let (hi, th) = BigFloat.subtract(a.hi, b.lo, precision: w, .up)
-      return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || b.hiStrict,
-                       hi: hi, hiStrict: th != .exact || a.hiStrict || b.loStrict)
-    }
+  /// a - b.
+  static func subtract(_ a: Enclosure, _ b: Enclosure, precision w: Int) -> Enclosure {
+    let (lo, tl) = BigFloat.subtract(a.lo, b.hi, precision: w, .down)
+    let (hi, th) = BigFloat.subtract(a.hi, b.lo, precision: w, .up)
+    return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || b.hiStrict,
+                     hi: hi, hiStrict: th != .exact || a.hiStrict || b.loStrict)
   }
 
   /// -v, exact.
@@ -55,25 +53,23 @@ struct Enclosure {
               hi: BigFloat.negate(lo, precision: lo.precision, .nearestEven).0, hiStrict: loStrict)
   }
 
-  /// a / b for a >= 0 and b > 0.
-  static func / (a: Enclosure, b: Enclosure) -> (Int) -> Enclosure {
-    { w in
-      let (lo, tl) = BigFloat.divide(a.lo, b.hi, precision: w, .down)
-      let (hi, th) = BigFloat.divide(a.hi, b.lo, precision: w, .up)
-      return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || (b.hiStrict && !a.lo.isZero),
-                       hi: hi, hiStrict: th != .exact || a.hiStrict || (b.loStrict && !a.hi.isZero))
-    }
+  /// a / b for a >= 0 and b > 0 (a strict bound of b carries over only when a is not 0).
+  static func divide(_ a: Enclosure, _ b: Enclosure, precision w: Int) -> Enclosure {
+    let (lo, tl) = BigFloat.divide(a.lo, b.hi, precision: w, .down)
+    let (hi, th) = BigFloat.divide(a.hi, b.lo, precision: w, .up)
+    return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || (b.hiStrict && !a.lo.isZero),
+                     hi: hi, hiStrict: th != .exact || a.hiStrict || (b.loStrict && !a.hi.isZero))
   }
 
   /// log1p(v) for v >= 0.
-  func log1p(_ w: Int) -> Enclosure {
+  func log1p(precision w: Int) -> Enclosure {
     let (l, tl) = BigFloat.log1p(lo, precision: w, .down)
     let (h, th) = BigFloat.log1p(hi, precision: w, .up)
     return Enclosure(lo: l, loStrict: tl != .exact || loStrict, hi: h, hiStrict: th != .exact || hiStrict)
   }
 
   /// The sum of the enclosed values, each bound summed with one rounding (`mpfr_sum`).
-  static func sum(_ terms: [Enclosure], _ w: Int) -> Enclosure {
+  static func sum(_ terms: [Enclosure], precision w: Int) -> Enclosure {
     let (lo, tl) = BigFloat.sum(terms.map(\.lo), precision: w, .down)
     let (hi, th) = BigFloat.sum(terms.map(\.hi), precision: w, .up)
     return Enclosure(lo: lo, loStrict: tl != .exact || terms.contains { $0.loStrict },

@@ -175,17 +175,17 @@ private struct Problem {
       }
     }
     let others = (0..<n).filter { $0 != k && d[$0] != nil }
-    let sPrime = others.isEmpty ? zero : Enclosure.sum(others.map { e[$0] }, w)
-    let logS = sPrime.log1p(w)
-    let s = (one + sPrime)(w)
+    let sPrime = others.isEmpty ? zero : Enclosure.sum(others.map { e[$0] }, precision: w)
+    let logS = sPrime.log1p(precision: w)
+    let s = Enclosure.add(one, sPrime, precision: w)
 
     func softmax(_ i: Int) -> Enclosure {
       if d[i] == nil { return zero }
-      return (e[i] / s)(w)
+      return Enclosure.divide(e[i], s, precision: w)
     }
     func logSoftmax(_ i: Int) -> Enclosure {
       guard let di = d[i] else { return .exact(BigFloat(-Double.infinity)) }
-      return (Enclosure.exact(di) - logS)(w)
+      return Enclosure.subtract(.exact(di), logS, precision: w)
     }
 
     var results: [Op: [ExactValue]] = [:]
@@ -195,7 +195,7 @@ private struct Problem {
         let enclosure: Enclosure
         var zeroSign = FloatingPointSign.plus
         switch op {
-        case .lse: enclosure = (Enclosure.exact(m) + logS)(w)
+        case .lse: enclosure = Enclosure.add(.exact(m), logS, precision: w)
         case .softmax: enclosure = softmax(i)
         case .logSoftmax: enclosure = logSoftmax(i)
         case .crossEntropy: enclosure = logSoftmax(target).negated
@@ -204,7 +204,9 @@ private struct Problem {
             enclosure = softmax(i)
           } else {
             zeroSign = .minus
-            enclosure = i == k ? (sPrime / s)(w).negated : (softmax(i) - one)(w)
+            enclosure = i == k
+              ? Enclosure.divide(sPrime, s, precision: w).negated
+              : Enclosure.subtract(softmax(i), one, precision: w)
           }
         }
         guard let decided = enclosure.decide(format, zeroSign: zeroSign) else { return nil }
