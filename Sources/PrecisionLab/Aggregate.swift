@@ -37,6 +37,22 @@ public struct Aggregate: Sendable, Equatable {
     }
   }
 
+  /// Adds a later part of the same group: the result is what adding its measures one by one after
+  /// this part's would give.
+  public mutating func merge(_ other: Aggregate) {
+    count += other.count
+    correctlyRounded += other.correctlyRounded
+    overflow += other.overflow
+    underflow += other.underflow
+    nan += other.nan
+    undefined += other.undefined
+    errors += other.errors
+    if let m = other.maxULP, maxULP.map({ m > $0 }) ?? true {
+      maxULP = m
+      worst = other.worst
+    }
+  }
+
   /// The share of values that are correctly rounded, in [0, 1] (nil when nothing was measured).
   public var correctlyRoundedShare: Double? { count == 0 ? nil : Double(correctlyRounded) / Double(count) }
   /// Largest ULP error over finite outputs.

@@ -63,6 +63,18 @@ public enum Format: String, CaseIterable, Sendable, Codable {
     }
   }
 
+  /// The next value of this format above `value` (a value of the format).
+  public func nextUp(_ value: Double) -> Double {
+    switch self {
+    case .float16: return Double(Float16(value).nextUp)
+    case .float32: return Double(Float(value).nextUp)
+    case .float64: return value.nextUp
+    }
+  }
+
+  /// The next value of this format below `value` (a value of the format).
+  public func nextDown(_ value: Double) -> Double { -nextUp(-value) }
+
   /// True when `value` is a value of this format (NaN and infinities included).
   public func contains(_ value: Double) -> Bool {
     value.isNaN || round(value).bitPattern == value.bitPattern

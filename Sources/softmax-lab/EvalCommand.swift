@@ -9,15 +9,17 @@ import SoftmaxSpec
 struct EvalCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eval",
-    abstract: "Evaluate kernels on one row of logits against the correctly rounded reference.",
+    abstract: "Evaluate kernels on rows of logits against the correctly rounded reference.",
     discussion: """
-      Logits come after `--` (decimal or hexadecimal floats, inf, -inf, nan) or from --file.
-      Decimal inputs are rounded to the format (nearest, ties to even) and their exact values shown.
+      Logits come after `--` (decimal or hexadecimal floats, inf, -inf, nan), from --file (plain \
+      numbers, or a file written by `cases export`), or from --case (a generated row, e.g. the \
+      worst case a run names). Decimal inputs are rounded to the format (nearest, ties to even) \
+      and their exact values shown.
       Example: softmax-lab eval --format float32 --op softmax -- 2.0 1.0 0.1
       """)
 
-  @Option(help: "The format of the logits and results: \(names(Format.self)).")
-  var format: Format = .float32
+  @Option(help: "The format of the logits and results: \(names(Format.self)) (default float32, or the file's).")
+  var format: Format?
 
   @Option(name: .customLong("op"), help: "Operations, repeated or comma-separated (\(names(Op.self))); default all.")
   var ops: [String] = []
@@ -30,11 +32,16 @@ struct EvalCommand: ParsableCommand {
           help: "Precision policies (native, wide); default both (float64: native, its wide is the same).")
   var policies: [String] = []
 
-  @Option(help: "The target class t for cross-entropy and ce-gradient (default 0).")
+  @Option(help: "The target class t for cross-entropy and ce-gradient (default 0, or the case's).")
   var target: Int?
 
-  @Option(help: "Read the logits from a file ('-' for standard input): numbers separated by blanks, commas or newlines; '#' starts a comment.")
+  @Option(help: "Read rows from a file ('-' for standard input): plain numbers ('#' starts a comment) or a `cases export` file.")
   var file: String?
+
+  @Option(name: .customLong("case"), help: "Evaluate a generated case, e.g. wide-spread/17 (with --seed, --rows, --n as the run that named it).")
+  var caseID: String?
+
+  @OptionGroup var caseOptions: CaseOptions
 
   @Flag(help: "Print machine-readable JSON (documented in the README) instead of tables.")
   var json = false
@@ -42,55 +49,81 @@ struct EvalCommand: ParsableCommand {
   @Argument(parsing: .postTerminator, help: "The logits, after `--`.")
   var logits: [String] = []
 
+  /// A row to evaluate: its logits as text, its label and target if it has them.
+  struct Row {
+    let label: String?
+    let texts: [String]
+    let target: Int?
+    /// True for logits typed by the user: the table then says which decimals were rounded.
+    var typed = false
+  }
+
   func run() throws {
-    let texts = try inputTexts()
-    var row: [Double] = []
-    var rounded: [Bool] = []
-    for text in texts {
-      guard let (value, exact) = FormatRounding.parseReportingExactness(text, format) else {
-        throw InputError("'\(text)' is not a number (decimal, hexadecimal such as 0x1.8p+1, inf, -inf or nan)")
-      }
-      row.append(value)
-      rounded.append(!exact)
-    }
+    let (rows, format) = try inputRows()
     let ops: [Op] = self.ops.isEmpty ? Op.allCases : try parseList(self.ops, option: "operation")
     let variants: [Variant] =
       self.variants.isEmpty ? Kernels.implementedVariants : try parseList(self.variants, option: "variant")
     var policies: [Policy] = self.policies.isEmpty ? Policy.distinct(for: format) : try parseList(self.policies, option: "policy")
     if format == .float64 && policies.count > 1 { policies = [.native] }  // the same kernels twice
-    let target = self.target ?? 0
-    guard (0..<row.count).contains(target) else {
-      throw InputError("target \(target) is out of range for a row of \(row.count) logits (0..<\(row.count))")
-    }
-    let evaluation: RowEvaluation
-    do {
-      evaluation = try Evaluation.evaluate(row: row, format: format, target: target, ops: ops,
-                                           variants: variants, policies: policies)
-    } catch let error as EvaluationError {
-      throw InputError(error.description)
+    var rendered: [String] = []
+    for row in rows {
+      var values: [Double] = []
+      var rounded: [Bool] = []
+      for text in row.texts {
+        guard let (value, exact) = FormatRounding.parseReportingExactness(text, format) else {
+          throw InputError("'\(text)' is not a number (decimal, hexadecimal such as 0x1.8p+1, inf, -inf or nan)")
+        }
+        values.append(value)
+        rounded.append(row.typed && !exact)
+      }
+      let target = self.target ?? row.target ?? 0
+      guard (0..<values.count).contains(target) else {
+        throw InputError("target \(target) is out of range for a row of \(values.count) logits (0..<\(values.count))"
+          + (row.label.map { " (case \($0))" } ?? ""))
+      }
+      let evaluation: RowEvaluation
+      do {
+        evaluation = try Evaluation.evaluate(row: values, format: format, target: target, ops: ops,
+                                             variants: variants, policies: policies)
+      } catch let error as EvaluationError {
+        throw InputError(error.description)
+      }
+      rendered.append(json
+        ? EvalOutput.json(evaluation, label: row.label)
+        : (row.label.map { "case \($0)\n" } ?? "") + EvalOutput.tables(evaluation, texts: row.texts, rounded: rounded))
     }
     let output = json
-      ? EvalOutput.json(evaluation, texts: texts) + "\n"
-      : EvalOutput.tables(evaluation, texts: texts, rounded: rounded)
+      ? (rendered.count == 1 ? rendered[0] : "[\n" + rendered.joined(separator: ",\n") + "\n]") + "\n"
+      : rendered.joined(separator: "\n")
     FileHandle.standardOutput.write(Data(output.utf8))
   }
 
-  /// The logit texts, from after `--` or from --file (not both), at least one.
-  func inputTexts() throws -> [String] {
+  /// The rows to evaluate and their format, from exactly one source: after `--`, --file or --case.
+  func inputRows() throws -> ([Row], Format) {
+    let sources = [!logits.isEmpty, file != nil, caseID != nil].filter { $0 }.count
+    guard sources <= 1 else { throw InputError("give the logits one way: after `--`, with --file, or with --case, not both") }
+    if let caseID {
+      let format = self.format ?? .float32
+      let c = try generatedCase(caseID, format: format, settings: try caseOptions.settings())
+      return ([Row(label: c.id, texts: c.logits.map(format.shortestDecimal), target: c.target)], format)
+    }
     if let file {
-      guard logits.isEmpty else { throw InputError("give the logits after `--` or with --file, not both") }
-      let content = try readText(file)
-      let texts = content.split(separator: "\n", omittingEmptySubsequences: false)
-        .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
-        .flatMap { $0.split(whereSeparator: { $0 == "," || $0.isWhitespace }) }
-        .map(String.init)
-      guard !texts.isEmpty else { throw InputError("\(file) holds no logits: the row is empty") }
-      return texts
+      let fileRows: [FileRow]
+      do {
+        fileRows = try CaseFile.read(try readText(file), name: file)
+      } catch let e as CaseFileError {
+        throw InputError(e.description)
+      }
+      let fileFormat = fileRows.compactMap(\.format).first
+      if let fileFormat, let format, fileFormat != format {
+        throw InputError("\(file) holds \(fileFormat.rawValue) rows: drop --format or give --format \(fileFormat.rawValue)")
+      }
+      return (fileRows.map { Row(label: $0.id, texts: $0.logits, target: $0.target) }, format ?? fileFormat ?? .float32)
     }
     guard !logits.isEmpty else {
-      throw InputError("no logits: give them after `--` (softmax-lab eval -- 2.0 1.0 0.1) or with --file")
+      throw InputError("no logits: give them after `--` (softmax-lab eval -- 2.0 1.0 0.1), with --file or with --case")
     }
-    return logits
+    return ([Row(label: nil, texts: logits, target: nil, typed: true)], format ?? .float32)
   }
 }
 
@@ -124,8 +157,8 @@ enum EvalOutput {
     return e.description
   }
 
-  /// The JSON of the README: format, input, target, undefined, results.
-  static func json(_ ev: RowEvaluation, texts: [String]) -> String {
+  /// The JSON of the README: format, input, target, undefined, results (and case when known).
+  static func json(_ ev: RowEvaluation, label: String?) -> String {
     let f = ev.format
     var results: [JSON] = []
     for r in ev.results {
@@ -143,7 +176,7 @@ enum EvalOutput {
         ("status", .array(r.measures.map { .string($0.status.rawValue) })),
       ]))
     }
-    return JSON.object([
+    return JSON.object((label.map { [("case", JSON.string($0))] } ?? []) + [
       ("format", .string(f.rawValue)),
       ("input", .array(ev.logits.map { .string(text($0, f)) })),
       ("inputExact", .array(ev.logits.map { .string(hex($0)) })),

@@ -1,20 +1,27 @@
+import Foundation
+
 /// A JSON value written with its keys in the order given (the README documents that order).
-indirect enum JSON {
+public indirect enum JSON: Sendable {
   case string(String)
   case int(Int)
   case bool(Bool)
+  /// A finite number, written as Swift's shortest round-trip decimal.
+  case number(Double)
+  case null
   case array([JSON])
   case object([(String, JSON)])
 
   /// The text, two-space indented; arrays of scalars stay on one line.
-  func text(indent: Int = 0) -> String {
+  public func text(indent: Int = 0) -> String {
     let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
     switch self {
     case .string(let s): return JSON.quote(s)
     case .int(let i): return String(i)
     case .bool(let b): return b ? "true" : "false"
+    case .number(let x): return x.isFinite ? x.description : JSON.quote(x.isNaN ? "nan" : x < 0 ? "-inf" : "inf")
+    case .null: return "null"
     case .array(let items):
-      if items.allSatisfy({ if case .string = $0 { return true }; if case .int = $0 { return true }; return false }) {
+      if items.allSatisfy({ if case .array = $0 { return false }; if case .object = $0 { return false }; return true }) {
         return "[" + items.map { $0.text() }.joined(separator: ", ") + "]"
       }
       if items.isEmpty { return "[]" }
@@ -26,7 +33,7 @@ indirect enum JSON {
     }
   }
 
-  static func quote(_ s: String) -> String {
+  public static func quote(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
       switch u {
@@ -44,5 +51,22 @@ indirect enum JSON {
       }
     }
     return out + "\""
+  }
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, so that an
+/// interrupted write leaves the old file (or none) in place, never half a file.
+public func writeAtomically(_ text: String, to path: String) throws {
+  let url = URL(fileURLWithPath: path)
+  let temporary = url.deletingLastPathComponent()
+    .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+  do {
+    try Data(text.utf8).write(to: temporary)
+    if rename(temporary.path, url.path) != 0 {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+    }
+  } catch {
+    try? FileManager.default.removeItem(at: temporary)
+    throw error
   }
 }

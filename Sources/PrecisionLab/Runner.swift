@@ -1,0 +1,169 @@
+import Dispatch
+import ExactReference
+import Foundation
+import SoftmaxSpec
+
+/// A group of SPEC.md: operation x variant x format x policy x case family.
+public struct GroupKey: Hashable, Sendable {
+  public let op: Op
+  public let variant: Variant
+  public let format: Format
+  public let policy: Policy
+  public let family: CaseFamily
+}
+
+/// What an experiment runs: every combination of these, over the cases the settings make.
+public struct RunPlan: Sendable {
+  public var ops: [Op]
+  public var variants: [Variant]
+  public var formats: [Format]
+  public var policies: [Policy]
+  public var families: [CaseFamily]
+  public var settings: CaseSettings
+
+  public init(ops: [Op] = Op.allCases, variants: [Variant] = Kernels.implementedVariants,
+              formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
+              families: [CaseFamily] = CaseFamily.allCases, settings: CaseSettings = .init())
+  {
+    self.ops = ops
+    self.variants = variants
+    self.formats = formats
+    self.policies = policies
+    self.families = families
+    self.settings = settings
+  }
+
+  /// The policies run for a format: float64's `wide` is its `native`, run once as `native`.
+  public func policies(for format: Format) -> [Policy] {
+    format == .float64 ? (policies.isEmpty ? [] : [.native]) : policies
+  }
+}
+
+/// The aggregates of every group of a run, in the plan's order (family, format, op, variant,
+/// policy), and what was evaluated.
+public struct RunResult: Sendable {
+  public let groups: [(key: GroupKey, aggregate: Aggregate)]
+  /// Rows evaluated and reference values computed.
+  public let rows: Int
+  public let referenceValues: Int
+}
+
+/// Why a run stopped.
+public struct RunError: Error, CustomStringConvertible {
+  public let description: String
+}
+
+/// Evaluates a plan against the MPFR reference, each row's reference computed once and reused for
+/// every variant and policy, rows spread over threads. The result does not depend on the thread
+/// count: each row's measures are aggregated alone, then merged in row order.
+public enum Runner {
+  /// One row to evaluate.
+  struct Unit: Sendable {
+    let family: CaseFamily
+    let format: Format
+    let index: Int
+  }
+
+  /// Runs `plan` on `threads` threads (default: every core). `progress(done, total)` is called
+  /// after each row, from the worker threads.
+  public static func run(_ plan: RunPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                         progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
+  {
+    for v in plan.variants where !Kernels.implementedVariants.contains(v) {
+      throw RunError(description: EvaluationError.notImplemented(v).description)
+    }
+    let units: [Unit] = plan.families.flatMap { family in
+      plan.formats.flatMap { format in
+        (0..<plan.settings.rows(family)).map { Unit(family: family, format: format, index: $0) }
+      }
+    }
+    // Long rows first, so that the last row to finish is a short one.
+    let order = units.indices.sorted {
+      let a = units[$0].family == .hugeN ? 32768 << (units[$0].index % 4) : 0
+      let b = units[$1].family == .hugeN ? 32768 << (units[$1].index % 4) : 0
+      return a != b ? a > b : $0 < $1
+    }
+    let outcomes = Outcomes(count: units.count)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, units.count))) { _ in
+      while let position = outcomes.claim() {
+        let i = order[position]
+        let outcome = Result { try evaluate(units[i], plan) }
+        outcomes.store(i, outcome)
+        progress?(outcomes.finished, units.count)
+      }
+    }
+    var merged: [GroupKey: Aggregate] = [:]
+    var referenceValues = 0
+    for i in units.indices {
+      let (aggregates, values) = try outcomes.outcome(i).get()
+      referenceValues += values
+      for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
+    }
+    var groups: [(key: GroupKey, aggregate: Aggregate)] = []
+    for family in plan.families {
+      for format in plan.formats {
+        for op in plan.ops {
+          for variant in plan.variants where variant.applies(to: op) {
+            for policy in plan.policies(for: format) {
+              let key = GroupKey(op: op, variant: variant, format: format, policy: policy, family: family)
+              if let aggregate = merged[key] { groups.append((key, aggregate)) }
+            }
+          }
+        }
+      }
+    }
+    return RunResult(groups: groups, rows: units.count, referenceValues: referenceValues)
+  }
+
+  /// One row: the case, its reference, every variant and policy measured.
+  static func evaluate(_ unit: Unit, _ plan: RunPlan) throws -> ([GroupKey: Aggregate], Int) {
+    let c = Generator.make(unit.family, index: unit.index, format: unit.format, settings: plan.settings)
+    let evaluation: RowEvaluation
+    do {
+      evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
+                                           variants: plan.variants, policies: plan.policies(for: c.format))
+    } catch {
+      throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
+    }
+    var aggregates: [GroupKey: Aggregate] = [:]
+    for r in evaluation.results {
+      let key = GroupKey(op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
+      var a = Aggregate()
+      for (i, m) in r.measures.enumerated() { a.add(m, caseID: c.id, index: i, computed: r.output[i]) }
+      aggregates[key] = a
+    }
+    let values = evaluation.reference.results.values.reduce(0) { $0 + $1.count }
+    return (aggregates, values)
+  }
+}
+
+/// The rows' outcomes, filled by the worker threads (each index once), read after they finish.
+private final class Outcomes: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private(set) var finished = 0
+  private var results: [Result<([GroupKey: Aggregate], Int), Error>?]
+
+  init(count: Int) { results = Array(repeating: nil, count: count) }
+
+  func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < results.count else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func store(_ i: Int, _ r: Result<([GroupKey: Aggregate], Int), Error>) {
+    lock.lock()
+    results[i] = r
+    finished += 1
+    lock.unlock()
+  }
+
+  func outcome(_ i: Int) -> Result<([GroupKey: Aggregate], Int), Error> {
+    lock.lock()
+    defer { lock.unlock() }
+    return results[i]!
+  }
+}
