@@ -40,7 +40,7 @@ public enum FormatRounding {
   /// RN_T of a value at x or infinitesimally beside it (`side`), and the ulp of that value.
   ///
   /// Edge Cases:
-  /// - x NaN: NaN. x infinite: that infinity (ulp exponent emax - p + 1).
+  /// - x NaN: NaN. x infinite, or rounding to infinity: that infinity (ulp exponent emax - p + 1).
   /// - x zero: at: the zero itself (the caller chooses the sign of an exact zero);
   ///   justAbove: +0; justBelow: -0. The ulp exponent is emin - p + 1.
   /// - A tie (x exactly halfway between two values of the format) goes to the even one when x is
@@ -84,8 +84,11 @@ public enum FormatRounding {
         integer = awayFromZero ? lower + 1 : lower
       }
     }
-    var value = Double(sign: .plus, exponent: ulpExponent, significand: integer)
-    if value >= Double(sign: .plus, exponent: format.maxExponent + 1, significand: 1) { value = .infinity }
+    let value = Double(sign: .plus, exponent: ulpExponent, significand: integer)
+    if value >= Double(sign: .plus, exponent: format.maxExponent + 1, significand: 1) {
+      // Overflow: every value that rounds to infinity gets infinity's ulp exponent.
+      return FormatValue(value: negative ? -.infinity : .infinity, ulpExponent: format.maxExponent - p + 1)
+    }
     return FormatValue(value: negative ? -value : value, ulpExponent: ulpExponent)
   }
 

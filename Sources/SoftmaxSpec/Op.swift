@@ -38,3 +38,8 @@ public enum Policy: String, CaseIterable, Sendable, Codable {
     self == .native ? format : format.wider
   }
 }
+
+/// The elementary functions the kernels implement for themselves (SIMD, no libm).
+public enum ElementaryFunction: String, CaseIterable, Sendable, Codable {
+  case exp, log, log1p
+}
