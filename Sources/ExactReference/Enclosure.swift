@@ -91,7 +91,8 @@ struct Enclosure {
     let a = FormatRounding.round(lo, side: loStrict ? .justAbove : .at, format)
     let b = FormatRounding.round(hi, side: hiStrict ? .justBelow : .at, format)
     guard a == b else { return nil }
-    if requireNarrow && !isExact && lo.isFinite && hi.isFinite {
+    // The width only matters for ULP errors of finite results (one rounded to inf has none).
+    if requireNarrow && !isExact && lo.isFinite && hi.isFinite && a.value.isFinite {
       let (width, _) = BigFloat.subtract(hi, lo, precision: 32, .up)
       if width.compare(toPowerOfTwo: a.ulpExponent - 20) > 0 { return nil }
     }

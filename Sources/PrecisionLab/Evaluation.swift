@@ -4,6 +4,7 @@ import SoftmaxSpec
 
 /// One kernel's outputs on a row and their measures against the reference.
 public struct KernelResult: Sendable {
+  public let kernel: KernelKind
   public let op: Op
   public let variant: Variant
   public let policy: Policy
@@ -22,45 +23,50 @@ public struct RowEvaluation: Sendable {
 
 /// Why an evaluation was refused.
 public enum EvaluationError: Error, CustomStringConvertible, Equatable {
-  case notImplemented(Variant)
+  case notImplemented(Variant, KernelKind)
   case reference(ReferenceError)
 
   public var description: String {
     switch self {
-    case .notImplemented(let v):
-      return "variant '\(v.rawValue)' has no kernel yet (implemented: \(Kernels.implementedVariants.map(\.rawValue).joined(separator: ", ")))"
+    case let .notImplemented(v, k):
+      return "variant '\(v.rawValue)' has no \(k.rawValue) kernel (\(k.rawValue): \(Kernels.variants(k).map(\.rawValue).joined(separator: ", ")))"
     case .reference(let e): return e.description
     }
   }
 }
 
-/// The kernels the lab can run, by variant.
+/// The kernels the lab can run, by kind and variant.
 public enum Kernels {
-  /// Variants with a kernel today (the scalar textbook ones).
-  public static let implementedVariants: [Variant] = Textbook.variants
-
-  /// The implemented variants that apply to `op`.
-  public static func variants(for op: Op) -> [Variant] {
-    implementedVariants.filter { $0.applies(to: op) }
+  /// Variants with a kernel of that kind: every variant has a SIMD kernel; the textbook kernels
+  /// are naive, shifted and fused.
+  public static func variants(_ kind: KernelKind) -> [Variant] {
+    kind == .simd ? SIMDKernels.variants : Textbook.variants
   }
 
+  /// Variants with a SIMD kernel.
+  public static let implementedVariants: [Variant] = SIMDKernels.variants
+
   /// `op` computed by `variant` under `policy` on a row of `format` values.
-  public static func run(_ op: Op, _ variant: Variant, row: [Double], format: Format, policy: Policy, target: Int)
-    -> [Double]?
+  public static func run(_ kind: KernelKind, _ op: Op, _ variant: Variant, row: [Double], format: Format,
+                         policy: Policy, target: Int) -> [Double]?
   {
-    Textbook.evaluate(op, variant, row: row, format: format, policy: policy, target: target)
+    switch kind {
+    case .simd: return SIMDKernels.evaluate(op, variant, row: row, format: format, policy: policy, target: target)
+    case .textbook: return Textbook.evaluate(op, variant, row: row, format: format, policy: policy, target: target)
+    }
   }
 }
 
 public enum Evaluation {
-  /// Evaluates `ops` x `variants` x `policies` on one row against the exact reference.
-  /// Variants that do not apply to an operation are skipped; a requested variant with no kernel
-  /// is an error.
+  /// Evaluates `kernels` x `ops` x `variants` x `policies` on one row against the exact reference.
+  /// Variants that do not apply to an operation are skipped, and so are textbook kernels of
+  /// variants that have none, unless the textbook kind alone is requested (an error then).
   public static func evaluate(
-    row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy]
+    row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy],
+    kernels: [KernelKind] = [.simd]
   ) throws -> RowEvaluation {
-    for v in variants where !Kernels.implementedVariants.contains(v) {
-      throw EvaluationError.notImplemented(v)
+    for v in variants where !kernels.contains(where: { Kernels.variants($0).contains(v) }) {
+      throw EvaluationError.notImplemented(v, kernels.first ?? .simd)
     }
     let reference: ExactRow
     do {
@@ -69,10 +75,11 @@ public enum Evaluation {
       throw EvaluationError.reference(e)
     }
     var results: [KernelResult] = []
+    for kernel in kernels {
     for op in ops {
-      for variant in variants where variant.applies(to: op) {
+      for variant in variants where variant.applies(to: op) && Kernels.variants(kernel).contains(variant) {
         for policy in policies {
-          guard let output = Kernels.run(op, variant, row: row, format: format, policy: policy, target: target)
+          guard let output = Kernels.run(kernel, op, variant, row: row, format: format, policy: policy, target: target)
           else { continue }
           let measures: [Measure]
           if reference.undefined {
@@ -80,9 +87,11 @@ public enum Evaluation {
           } else {
             measures = zip(output, reference.results[op]!).map { Measures.measure(computed: $0, exact: $1) }
           }
-          results.append(KernelResult(op: op, variant: variant, policy: policy, output: output, measures: measures))
+          results.append(KernelResult(kernel: kernel, op: op, variant: variant, policy: policy, output: output,
+                                      measures: measures))
         }
       }
+    }
     }
     return RowEvaluation(format: format, logits: row, target: target, reference: reference, results: results)
   }

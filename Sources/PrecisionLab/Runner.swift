@@ -5,6 +5,7 @@ import SoftmaxSpec
 
 /// A group of SPEC.md: operation x variant x format x policy x case family.
 public struct GroupKey: Hashable, Sendable {
+  public let kernel: KernelKind
   public let op: Op
   public let variant: Variant
   public let format: Format
@@ -14,6 +15,7 @@ public struct GroupKey: Hashable, Sendable {
 
 /// What an experiment runs: every combination of these, over the cases the settings make.
 public struct RunPlan: Sendable {
+  public var kernels: [KernelKind]
   public var ops: [Op]
   public var variants: [Variant]
   public var formats: [Format]
@@ -21,10 +23,11 @@ public struct RunPlan: Sendable {
   public var families: [CaseFamily]
   public var settings: CaseSettings
 
-  public init(ops: [Op] = Op.allCases, variants: [Variant] = Kernels.implementedVariants,
+  public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = Kernels.implementedVariants,
               formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
               families: [CaseFamily] = CaseFamily.allCases, settings: CaseSettings = .init())
   {
+    self.kernels = kernels
     self.ops = ops
     self.variants = variants
     self.formats = formats
@@ -69,8 +72,8 @@ public enum Runner {
   public static func run(_ plan: RunPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
   {
-    for v in plan.variants where !Kernels.implementedVariants.contains(v) {
-      throw RunError(description: EvaluationError.notImplemented(v).description)
+    for v in plan.variants where !plan.kernels.contains(where: { Kernels.variants($0).contains(v) }) {
+      throw RunError(description: EvaluationError.notImplemented(v, plan.kernels.first ?? .simd).description)
     }
     let units: [Unit] = plan.families.flatMap { family in
       plan.formats.flatMap { format in
@@ -102,11 +105,13 @@ public enum Runner {
     var groups: [(key: GroupKey, aggregate: Aggregate)] = []
     for family in plan.families {
       for format in plan.formats {
-        for op in plan.ops {
-          for variant in plan.variants where variant.applies(to: op) {
-            for policy in plan.policies(for: format) {
-              let key = GroupKey(op: op, variant: variant, format: format, policy: policy, family: family)
-              if let aggregate = merged[key] { groups.append((key, aggregate)) }
+        for kernel in plan.kernels {
+          for op in plan.ops {
+            for variant in plan.variants where variant.applies(to: op) {
+              for policy in plan.policies(for: format) {
+                let key = GroupKey(kernel: kernel, op: op, variant: variant, format: format, policy: policy, family: family)
+                if let aggregate = merged[key] { groups.append((key, aggregate)) }
+              }
             }
           }
         }
@@ -121,13 +126,14 @@ public enum Runner {
     let evaluation: RowEvaluation
     do {
       evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
-                                           variants: plan.variants, policies: plan.policies(for: c.format))
+                                           variants: plan.variants, policies: plan.policies(for: c.format),
+                                           kernels: plan.kernels)
     } catch {
       throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
     }
     var aggregates: [GroupKey: Aggregate] = [:]
     for r in evaluation.results {
-      let key = GroupKey(op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
+      let key = GroupKey(kernel: r.kernel, op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
       var a = Aggregate()
       for (i, m) in r.measures.enumerated() { a.add(m, caseID: c.id, index: i, computed: r.output[i]) }
       aggregates[key] = a

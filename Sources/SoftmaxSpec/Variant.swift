@@ -25,3 +25,9 @@ public enum Variant: String, CaseIterable, Sendable, Codable {
     }
   }
 }
+
+/// Which implementation of a variant runs: the SIMD kernels (the default; what users copy) or
+/// the scalar textbook versions (naive, shifted and fused only: the readable definitions).
+public enum KernelKind: String, CaseIterable, Sendable, Codable {
+  case simd, textbook
+}

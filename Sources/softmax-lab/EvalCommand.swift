@@ -32,6 +32,10 @@ struct EvalCommand: ParsableCommand {
           help: "Precision policies (native, wide); default both (float64: native, its wide is the same).")
   var policies: [String] = []
 
+  @Option(name: .customLong("kernel"),
+          help: "Kernels: simd (every variant) and/or textbook (scalar naive, shifted, fused); default simd.")
+  var kernels: [String] = []
+
   @Option(help: "The target class t for cross-entropy and ce-gradient (default 0, or the case's).")
   var target: Int?
 
@@ -61,8 +65,10 @@ struct EvalCommand: ParsableCommand {
   func run() throws {
     let (rows, format) = try inputRows()
     let ops: [Op] = self.ops.isEmpty ? Op.allCases : try parseList(self.ops, option: "operation")
-    let variants: [Variant] =
-      self.variants.isEmpty ? Kernels.implementedVariants : try parseList(self.variants, option: "variant")
+    let kernels: [KernelKind] = self.kernels.isEmpty ? [.simd] : try parseList(self.kernels, option: "kernel")
+    let variants: [Variant] = self.variants.isEmpty
+      ? Variant.allCases.filter { v in kernels.contains { Kernels.variants($0).contains(v) } }
+      : try parseList(self.variants, option: "variant")
     var policies: [Policy] = self.policies.isEmpty ? Policy.distinct(for: format) : try parseList(self.policies, option: "policy")
     if format == .float64 && policies.count > 1 { policies = [.native] }  // the same kernels twice
     var rendered: [String] = []
@@ -84,7 +90,7 @@ struct EvalCommand: ParsableCommand {
       let evaluation: RowEvaluation
       do {
         evaluation = try Evaluation.evaluate(row: values, format: format, target: target, ops: ops,
-                                             variants: variants, policies: policies)
+                                             variants: variants, policies: policies, kernels: kernels)
       } catch let error as EvaluationError {
         throw InputError(error.description)
       }
@@ -167,6 +173,7 @@ enum EvalOutput {
         ? r.output.map { _ in .string("nan") }
         : ev.reference.results[r.op]!.map { .string(text($0.rounded, f)) }
       results.append(.object([
+        ("kernel", .string(r.kernel.rawValue)),
         ("op", .string(r.op.rawValue)),
         ("variant", .string(r.variant.rawValue)),
         ("policy", .string(r.policy.rawValue)),
@@ -208,7 +215,7 @@ enum EvalOutput {
     var rows: [[String]] = []
     func flush() {
       guard let op = lastOp else { return }
-      out += "\n" + op.rawValue + "\n" + table(header: ["variant", "policy", "i", "output", "reference", "ULP error", "status"], rows: rows)
+      out += "\n" + op.rawValue + "\n" + table(header: ["kernel", "variant", "policy", "i", "output", "reference", "ULP error", "status"], rows: rows)
       rows = []
     }
     for r in ev.results {
@@ -217,7 +224,7 @@ enum EvalOutput {
       for (i, c) in r.output.enumerated() {
         let m = r.measures[i]
         rows.append([
-          i == 0 ? r.variant.rawValue : "", i == 0 ? r.policy.rawValue : "", String(i), text(c, f),
+          i == 0 ? r.kernel.rawValue : "", i == 0 ? r.variant.rawValue : "", i == 0 ? r.policy.rawValue : "", String(i), text(c, f),
           reference.map { text($0[i].rounded, f) } ?? "undefined",
           m.ulpError.map { $0.isInfinite ? "inf" : String(format: "%.3g", $0) } ?? "-",
           m.status.rawValue,

@@ -15,6 +15,9 @@ struct RunCommand: ParsableCommand {
       The numbers do not depend on the thread count. A progress bar is drawn on stderr when it is a terminal.
       """)
 
+  @Option(name: .customLong("kernel"), help: "Kernels: simd and/or textbook; default simd.")
+  var kernels: [String] = []
+
   @Option(name: .customLong("op"), help: "Operations, repeated or comma-separated (\(names(Op.self))); default all.")
   var ops: [String] = []
 
@@ -43,9 +46,13 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     guard threads >= 1 else { throw InputError("--threads must be at least 1 (got \(threads))") }
+    let kernels: [KernelKind] = kernels.isEmpty ? [.simd] : try parseList(kernels, option: "kernel")
     let plan = RunPlan(
+      kernels: kernels,
       ops: ops.isEmpty ? Op.allCases : try parseList(ops, option: "operation"),
-      variants: variants.isEmpty ? Kernels.implementedVariants : try parseList(variants, option: "variant"),
+      variants: variants.isEmpty
+        ? Variant.allCases.filter { v in kernels.contains { Kernels.variants($0).contains(v) } }
+        : try parseList(variants, option: "variant"),
       formats: formats.isEmpty ? Format.allCases : try parseList(formats, option: "format"),
       policies: policies.isEmpty ? Policy.allCases : try parseList(policies, option: "policy"),
       families: families.isEmpty ? CaseFamily.allCases : try parseList(families, option: "family"),
@@ -128,11 +135,11 @@ enum RunOutput {
   }
 
   static func table(_ result: RunResult, _ plan: RunPlan) -> String {
-    let header = ["family", "format", "op", "variant", "policy", "values", "CR", "max ULP", "p99 ULP",
+    let header = ["family", "format", "kernel", "op", "variant", "policy", "values", "CR", "max ULP", "p99 ULP",
                   "overflow", "underflow", "NaN", "undefined", "worst case"]
     let rows = result.groups.map { g -> [String] in
       let a = g.aggregate
-      return [g.key.family.rawValue, g.key.format.rawValue, g.key.op.rawValue, g.key.variant.rawValue,
+      return [g.key.family.rawValue, g.key.format.rawValue, g.key.kernel.rawValue, g.key.op.rawValue, g.key.variant.rawValue,
               g.key.policy.rawValue, String(a.count), share(a.correctlyRoundedShare), ulp(a.maxULP), ulp(a.p99ULP),
               String(a.overflow), String(a.underflow), String(a.nan), String(a.undefined), worst(a)]
     }
@@ -151,6 +158,7 @@ enum RunOutput {
         let a = g.aggregate
         return .object([
           ("family", .string(g.key.family.rawValue)), ("format", .string(g.key.format.rawValue)),
+          ("kernel", .string(g.key.kernel.rawValue)),
           ("op", .string(g.key.op.rawValue)), ("variant", .string(g.key.variant.rawValue)),
           ("policy", .string(g.key.policy.rawValue)),
           ("values", .int(a.count)), ("correctlyRounded", .int(a.correctlyRounded)),
@@ -166,11 +174,11 @@ enum RunOutput {
   }
 
   static func csv(_ result: RunResult) -> String {
-    var out = "family,format,op,variant,policy,values,correctlyRounded,maxULP,p99ULP,meanULP,overflow,underflow,nan,undefined,worstCase,worstIndex\n"
+    var out = "family,format,kernel,op,variant,policy,values,correctlyRounded,maxULP,p99ULP,meanULP,overflow,underflow,nan,undefined,worstCase,worstIndex\n"
     for g in result.groups {
       let a = g.aggregate
       let fields: [String] = [
-        g.key.family.rawValue, g.key.format.rawValue, g.key.op.rawValue, g.key.variant.rawValue, g.key.policy.rawValue,
+        g.key.family.rawValue, g.key.format.rawValue, g.key.kernel.rawValue, g.key.op.rawValue, g.key.variant.rawValue, g.key.policy.rawValue,
         String(a.count), String(a.correctlyRounded), a.maxULP.map { $0.description } ?? "",
         a.p99ULP.map { $0.description } ?? "", a.meanULP.map { $0.description } ?? "",
         String(a.overflow), String(a.underflow), String(a.nan), String(a.undefined),

@@ -63,11 +63,13 @@ struct EvalCommandTests {
     #expect(json["input"] as? [String] == ["2", "1", "0.1"])
     #expect(json["undefined"] as? Bool == false)
     let results = try #require(json["results"] as? [[String: Any]])
-    #expect(results.count == 2 * 3 * 2)  // ops x variants x policies
+    // Every SIMD variant that applies: 6 for softmax (division-free included), 5 for log-softmax.
+    #expect(results.count == (6 + 5) * 2)  // x policies
     let row = [2, 1, Double(Float(0.1))]
     for r in results {
       let op = try #require(Op(rawValue: r["op"] as! String))
-      #expect(["naive", "shifted", "fused"].contains(r["variant"] as! String))
+      #expect(r["kernel"] as? String == "simd")
+      #expect(Variant(rawValue: r["variant"] as! String)!.applies(to: op))
       #expect(["native", "wide"].contains(r["policy"] as! String))
       #expect(r["reference"] as? [String] == (try referenceTexts(row, .float32, op)))
       for key in ["output", "ulpError", "status"] { #expect((r[key] as? [String])?.count == 3) }
@@ -108,7 +110,8 @@ struct EvalCommandTests {
     (["eval", "--target=-1", "--", "1", "2"], "out of range"),
     (["eval", "--op", "softmin", "--", "1"], "unknown operation 'softmin'"),
     (["eval", "--variant", "fast", "--", "1"], "unknown variant 'fast'"),
-    (["eval", "--variant", "online", "--", "1"], "has no kernel yet"),
+    (["eval", "--kernel", "textbook", "--variant", "online", "--", "1"], "has no textbook kernel"),
+    (["eval", "--kernel", "gpu", "--", "1"], "unknown kernel 'gpu'"),
     (["eval", "--file", "/nonexistent/row.txt"], "cannot read /nonexistent/row.txt: no such file"),
     (["eval", "--file", "/tmp"], "it is a directory"),
     (["eval", "--file", "/dev/null"], "the row is empty"),

@@ -19,11 +19,11 @@ struct RunAndCasesTests {
     #expect(lines.count == 2 + 2)  // settings line, header, two groups
     #expect(lines[2].contains("seed") && lines[3].contains("confident") && lines[3].contains("confident/"))
     let csvLines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
-    #expect(csvLines.count == 3 && csvLines[0].hasPrefix("family,format,op,variant,policy,values"))
+    #expect(csvLines.count == 3 && csvLines[0].hasPrefix("family,format,kernel,op,variant,policy,values"))
     let json = try CLI(["run", "--family", "seed", "--op", "lse", "--format", "float64", "--json", "-"])
     let object = try #require(json.json)
     let groups = try #require(object["groups"] as? [[String: Any]])
-    #expect(groups.count == 3)  // naive, shifted, fused; float64 runs once, as native
+    #expect(groups.count == 5)  // naive, shifted, fused, accurate, online; float64 runs once, as native
     #expect(groups.allSatisfy { $0["values"] as? Int == 10 && $0["policy"] as? String == "native" })
   }
 
@@ -86,7 +86,7 @@ struct RunAndCasesTests {
     (["run", "--rows=-1"], "--rows must be at least 1"),
     (["run", "--n", "0"], "--n must be at least 2"),
     (["run", "--threads", "0"], "--threads must be at least 1"),
-    (["run", "--variant", "online"], "has no kernel yet"),
+    (["run", "--kernel", "textbook", "--variant", "accurate"], "has no textbook kernel"),
     (["eval", "--case", "wide-spread"], "malformed case id 'wide-spread'"),
     (["eval", "--case", "moderate/x"], "malformed case id"),
     (["eval", "--case", "nosuch/3"], "unknown family 'nosuch'"),

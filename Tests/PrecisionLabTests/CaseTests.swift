@@ -212,8 +212,8 @@ struct RunnerTests {
     }
   }
 
-  @Test("a variant with no kernel is refused")
+  @Test("a variant with no kernel of the requested kind is refused")
   func refused() {
-    #expect(throws: RunError.self) { try Runner.run(RunPlan(variants: [.online], families: [.seed])) }
+    #expect(throws: RunError.self) { try Runner.run(RunPlan(kernels: [.textbook], variants: [.online], families: [.seed])) }
   }
 }

@@ -1,0 +1,62 @@
+import Dispatch
+import SoftmaxSpec
+
+extension SIMDKernels {
+  /// The variants with a SIMD kernel (all of SPEC.md's).
+  public static let variants: [Variant] = Variant.allCases
+
+  /// `op` by `variant` on one row of `format` values (carried as Doubles) under `policy`; nil when
+  /// the variant does not apply to the operation.
+  public static func evaluate(
+    _ op: Op, _ variant: Variant, row: [Double], format: Format, policy: Policy, target: Int,
+    summation: Summation? = nil
+  ) -> [Double]? {
+    guard variant.applies(to: op) else { return nil }
+    func go<L: Lanes>(_: L.Type) -> [Double] {
+      let x = row.map { L.Storage($0) }
+      var out = [L.Storage](repeating: 0, count: op.outputCount(rowLength: row.count))
+      x.withUnsafeBufferPointer { xp in
+        out.withUnsafeMutableBufferPointer { op_ in
+          _ = run(L.self, op, variant, xp.baseAddress!, row.count, target: target, op_.baseAddress!, summation: summation)
+        }
+      }
+      return out.map { Double($0) }
+    }
+    switch (format, policy) {
+    case (.float16, .native): return go(Float16Native.self)
+    case (.float16, .wide): return go(Float16Wide.self)
+    case (.float32, .native): return go(Float32Native.self)
+    case (.float32, .wide): return go(Float32Wide.self)
+    case (.float64, _): return go(Float64Native.self)
+    }
+  }
+
+  /// `op` by `variant` on a row-major batch of `rows` rows of n logits, row r's target `targets[r]`,
+  /// writing op.outputCount(n) values per row. Rows are spread over `threads` threads in
+  /// contiguous blocks; each row is computed alone, so the results do not depend on `threads`.
+  @inlinable
+  public static func runBatch<L: Lanes>(
+    _: L.Type, _ op: Op, _ variant: Variant, _ x: UnsafePointer<L.Storage>, rows: Int, n: Int,
+    targets: UnsafePointer<Int32>, _ out: UnsafeMutablePointer<L.Storage>, threads: Int,
+    summation: Summation? = nil
+  ) {
+    let width = op.outputCount(rowLength: n)
+    let blocks = max(1, min(threads, rows))
+    let xs = UnsafeSendable(x), outs = UnsafeSendable(out), ts = UnsafeSendable(targets)
+    let body: @Sendable (Int) -> Void = { block in
+      let start = rows * block / blocks, end = rows * (block + 1) / blocks
+      for r in start..<end {
+        _ = run(L.self, op, variant, xs.pointer + r * n, n, target: Int(ts.pointer[r]), outs.pointer + r * width,
+                summation: summation)
+      }
+    }
+    if blocks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: body) }
+  }
+}
+
+/// A pointer handed to worker threads that touch disjoint parts of its memory.
+@usableFromInline
+struct UnsafeSendable<P>: @unchecked Sendable {
+  @usableFromInline let pointer: P
+  @usableFromInline init(_ pointer: P) { self.pointer = pointer }
+}
