@@ -61,8 +61,8 @@ public enum Measures {
     let ulpError: Double
     if c.isFinite && vIsFinite {
       ulpError = Measures.ulpError(computed: c, exact: v)
-    } else if !c.isNaN && c == rounded && !vIsFinite {
-      ulpError = 0  // v = +-inf (a masked log-prob) and c equal to it
+    } else if !c.isNaN && c == rounded {
+      ulpError = 0  // c = RN_T(v) = +-inf: v = +-inf (a masked log-prob), or v beyond the format's range
     } else {
       ulpError = .infinity
     }
