@@ -19,19 +19,20 @@ extension Elementary {
 
   /// e^x on Double lanes.
   @inlinable @inline(__always)
-  public static func exp<V: SIMD>(_ x: V) -> V where V.Scalar == Double {
-    var a = x.replacing(with: 710, where: x .> 710)
-    a = a.replacing(with: -746, where: a .< -746)
-    let shifter: Double = 0x1.8p52
-    let t = a * dInvLn2 + shifter
+  public static func exp<V: ComputeVector>(_ x: V) -> V where V.Scalar == Double {
+    func c(_ s: Double) -> V { V(repeating: s) }
+    var a = x.replacing(with: c(710), where: x .> c(710))
+    a = a.replacing(with: c(-746), where: a .< c(-746))
+    let shifter = c(0x1.8p52)
+    let t = a * c(dInvLn2) + shifter
     let k = t - shifter
-    let hi = a - k * dLn2Hi
-    let lo = k * dLn2Lo
+    let hi = a - k * c(dLn2Hi)
+    let lo = k * c(dLn2Lo)
     let r = hi - lo
     let rr = r * r
-    let c = r - rr * (dP1 + rr * (dP2 + rr * (dP3 + rr * (dP4 + rr * dP5))))
-    let y = 1 + ((r * c) / (2 - c) - lo + hi)
-    let ki = unsafeBitCast(t, to: V.MaskStorage.self) &- unsafeBitCast(V(repeating: shifter), to: V.MaskStorage.self)
+    let q = r - rr * (c(dP1) + rr * (c(dP2) + rr * (c(dP3) + rr * (c(dP4) + rr * c(dP5)))))
+    let y = c(1) + ((r * q) / (c(2) - q) - lo + hi)
+    let ki = unsafeBitCast(t, to: V.MaskStorage.self) &- unsafeBitCast(shifter, to: V.MaskStorage.self)
     let k1 = ki &>> 1, k2 = ki &- k1
     let s1 = unsafeBitCast((k1 &+ 1023) &<< 52, to: V.self)
     let s2 = unsafeBitCast((k2 &+ 1023) &<< 52, to: V.self)
@@ -39,45 +40,51 @@ extension Elementary {
   }
 
   @inlinable @inline(__always)
-  static func logCore<V: SIMD>(_ u: V, correction: V) -> V where V.Scalar == Double {
+  static func logCore<V: ComputeVector>(_ u: V, correction: V) -> V where V.Scalar == Double {
     typealias I = V.MaskStorage
-    let subnormal = u .< Double.leastNormalMagnitude
-    let scaled = u.replacing(with: u * 0x1p54, where: subnormal)
+    func c(_ s: Double) -> V { V(repeating: s) }
+    let subnormal = u .< c(Double.leastNormalMagnitude)
+    let scaled = u.replacing(with: u * c(0x1p54), where: subnormal)
     var ix = unsafeBitCast(scaled, to: I.self)
     // 0x3fe6a09e667f3bcd = sqrt(1/2).
     ix = ix &+ I(repeating: 0x3ff0_0000_0000_0000 - 0x3fe6_a09e_667f_3bcd)
     var k = (ix &>> 52) &- 0x3ff
     k = k &- (unsafeBitCast(subnormal, to: I.self) & 54)  // the mask's lanes are all ones or zero
     ix = (ix & 0x000f_ffff_ffff_ffff) &+ 0x3fe6_a09e_667f_3bcd
-    let f = unsafeBitCast(ix, to: V.self) - 1
-    let dk = unsafeBitCast(k &+ 0x4338_0000_0000_0000, to: V.self) - 0x1.8p52
-    let s = f / (2 + f)
+    let f = unsafeBitCast(ix, to: V.self) - c(1)
+    let dk = unsafeBitCast(k &+ 0x4338_0000_0000_0000, to: V.self) - c(0x1.8p52)
+    let s = f / (c(2) + f)
     let z = s * s, w = z * z
-    let t1 = w * (dLg2 + w * (dLg4 + w * dLg6))
-    let t2 = z * (dLg1 + w * (dLg3 + w * (dLg5 + w * dLg7)))
+    let t1 = w * (c(dLg2) + w * (c(dLg4) + w * c(dLg6)))
+    let t2 = z * (c(dLg1) + w * (c(dLg3) + w * (c(dLg5) + w * c(dLg7))))
     let R = t2 + t1
-    let hfsq = 0.5 * f * f
-    return dk * dLn2Hi - ((hfsq - (s * (hfsq + R) + (dk * dLn2Lo + correction))) - f)
+    let hfsq = c(0.5) * f * f
+    return dk * c(dLn2Hi) - ((hfsq - (s * (hfsq + R) + (dk * c(dLn2Lo) + correction))) - f)
   }
 
   /// log(x) on Double lanes.
   @inlinable @inline(__always)
-  public static func log<V: SIMD>(_ x: V) -> V where V.Scalar == Double {
-    var r = logCore(x, correction: V(repeating: 0))
-    r = r.replacing(with: x, where: .!(x .< .infinity))
-    r = r.replacing(with: .nan, where: x .< 0)
-    return r.replacing(with: -.infinity, where: x .== 0)
+  public static func log<V: ComputeVector>(_ x: V) -> V where V.Scalar == Double {
+    func c(_ s: Double) -> V { V(repeating: s) }
+    var r = logCore(x, correction: c(0))
+    r = r.replacing(with: x, where: x .== c(.infinity))
+    r = r.replacing(with: x, where: x .!= x)
+    r = r.replacing(with: c(.nan), where: x .< c(0))
+    return r.replacing(with: c(-.infinity), where: x .== c(0))
   }
 
   /// log(1 + x) on Double lanes.
   @inlinable @inline(__always)
-  public static func log1p<V: SIMD>(_ x: V) -> V where V.Scalar == Double {
-    let u = 1 + x
-    let bb = u - 1
-    let c = (1 - (u - bb)) + (x - bb)
-    var r = logCore(u, correction: c / u)
-    r = r.replacing(with: x, where: .!(x .< .infinity) .| (x .== 0))
-    r = r.replacing(with: .nan, where: x .< -1)
-    return r.replacing(with: -.infinity, where: x .== -1)
+  public static func log1p<V: ComputeVector>(_ x: V) -> V where V.Scalar == Double {
+    func c(_ s: Double) -> V { V(repeating: s) }
+    let u = c(1) + x
+    let bb = u - c(1)
+    let e = (c(1) - (u - bb)) + (x - bb)
+    var r = logCore(u, correction: e / u)
+    r = r.replacing(with: x, where: x .== c(.infinity))
+    r = r.replacing(with: x, where: x .!= x)
+    r = r.replacing(with: x, where: x .== c(0))
+    r = r.replacing(with: c(.nan), where: x .< c(-1))
+    return r.replacing(with: c(-.infinity), where: x .== c(-1))
   }
 }

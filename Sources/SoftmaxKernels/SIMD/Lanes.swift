@@ -11,7 +11,7 @@ public protocol Lanes: SendableMetatype {
   /// The format's Swift type (`Float16`, `Float`, `Double`).
   associatedtype Storage: BinaryFloatingPoint & SIMDScalar & SendableMetatype
   /// The compute vector.
-  associatedtype V: SIMD where V.Scalar: BinaryFloatingPoint
+  associatedtype V: ComputeVector
   static var width: Int { get }
   /// Loads `count` (<= width) values from p; the other lanes take `fill`.
   static func load(_ p: UnsafePointer<Storage>, count: Int, fill: V.Scalar) -> V

@@ -26,9 +26,9 @@ public enum SIMDKernels {
 
   // MARK: Row statistics
 
-  /// m = max_j x_j (NaN ignored) and k, its first index.
+  /// m = max_j x_j (NaN ignored).
   @inlinable
-  public static func maximum<L: Lanes>(_: L.Type, _ x: UnsafePointer<L.Storage>, _ n: Int) -> (m: L.V.Scalar, k: Int) {
+  public static func maximum<L: Lanes>(_: L.Type, _ x: UnsafePointer<L.Storage>, _ n: Int) -> L.V.Scalar {
     let w = L.width
     var acc = L.splat(-.infinity)
     var i = 0
@@ -39,12 +39,14 @@ public enum SIMDKernels {
     }
     var m = acc[0]
     for j in 1..<w where acc[j] > m { m = acc[j] }
-    var k = 0
-    for j in 0..<n where L.V.Scalar(x[j]) == m {
-      k = j
-      break
-    }
-    return (m, k)
+    return m
+  }
+
+  /// The first index k with x_k == m (0 when there is none).
+  @inlinable
+  public static func firstIndex<L: Lanes>(_: L.Type, of m: L.V.Scalar, _ x: UnsafePointer<L.Storage>, _ n: Int) -> Int {
+    for j in 0..<n where L.V.Scalar(x[j]) == m { return j }
+    return 0
   }
 
   /// The sum of `term(i, count)` over the row's vectors (lanes past count must be 0), by `summation`.
@@ -81,7 +83,7 @@ public enum SIMDKernels {
         // Neumaier: the exact error of acc + e, computed from whichever is larger in magnitude.
         let accLarger = magnitude(L.self, acc) .>= magnitude(L.self, e)
         let errorIfAcc = L.r(L.r(acc - t) + e), errorIfE = L.r(L.r(e - t) + acc)
-        c = L.r(c + errorIfAcc.replacing(with: errorIfE, where: .!accLarger))
+        c = L.r(c + errorIfE.replacing(with: errorIfAcc, where: accLarger))
         acc = t
         i += w
       }
@@ -100,7 +102,7 @@ public enum SIMDKernels {
 
   /// |v| lane by lane.
   @inlinable @inline(__always)
-  static func magnitude<L: Lanes>(_: L.Type, _ v: L.V) -> L.V { v.replacing(with: -v, where: v .< 0) }
+  static func magnitude<L: Lanes>(_: L.Type, _ v: L.V) -> L.V { v.replacing(with: -v, where: v .< L.splat(0)) }
 
   /// Lanes added left to right.
   @inlinable @inline(__always)
@@ -135,11 +137,11 @@ public enum SIMDKernels {
     return (s, L.r(L.r(a - L.r(s - bb)) + L.r(b - bb)))
   }
 
-  /// An index vector: lane j holds base + j.
+  /// 0, 1, ..., width - 1.
   @inlinable @inline(__always)
-  static func indices<L: Lanes>(_: L.Type, _ base: Int) -> L.V {
+  static func iota<L: Lanes>(_: L.Type) -> L.V {
     var v = L.splat(0)
-    for j in 0..<L.width { v[j] = L.V.Scalar(base + j) }
+    for j in 0..<L.width { v[j] = L.V.Scalar(j) }
     return v
   }
 
@@ -157,6 +159,11 @@ public enum SIMDKernels {
     let w = L.width
     typealias S = L.V.Scalar
     let xt = S(x[t])
+    let lane = iota(L.self)
+    /// Lane j of the vector at i is element i + j: true where that is `index`.
+    func at(_ i: Int, _ index: Int) -> SIMDMask<L.V.MaskStorage> { lane .== L.splat(S(index - i)) }
+    /// [i + j == t] for the lanes j of the vector at i.
+    func onehot(_ i: Int) -> L.V { L.splat(0).replacing(with: L.splat(1), where: at(i, t)) }
 
     /// Writes f(chunk) for every vector of the row.
     func each(_ f: (L.V, Int) -> L.V) {
@@ -177,10 +184,10 @@ public enum SIMDKernels {
       case .softmax: each { v, _ in L.r(L.exp(v) / s) }
       case .logSoftmax: each { v, _ in L.log(L.r(L.exp(v) / s)) }
       case .crossEntropy: first(L.r(-L.log(L.r(L.exp(L.splat(xt)) / s))))
-      case .ceGradient: each { v, i in L.r(L.r(L.exp(v) / s) - onehot(L.self, i, t)) }
+      case .ceGradient: each { v, i in L.r(L.r(L.exp(v) / s) - onehot(i)) }
       }
     case .shifted, .fused, .divisionFree, .chained:
-      let (m, _) = maximum(L.self, x, n)
+      let m = maximum(L.self, x, n)
       let mv = L.splat(m)
       let s = L.splat(sum(L.self, n, summation) { i, c in L.exp(L.r(L.load(x + i, count: c, fill: -.infinity) - mv)) })
       let logS = L.log(s)
@@ -196,13 +203,13 @@ public enum SIMDKernels {
       case (.crossEntropy, _): first(L.r(lse - L.splat(xt)))
       case (.ceGradient, .chained):
         let pt = p(L.splat(xt))
-        let gt = L.r(-1 / pt)
+        let gt = L.r(L.splat(-1) / pt)
         let dot = L.r(gt * pt)  // sum_j g_j p_j: only g_t is not 0
         each { v, i in
-          let g = L.splat(0).replacing(with: gt, where: indices(L.self, i) .== S(t))
+          let g = L.splat(0).replacing(with: gt, where: at(i, t))
           return L.r(p(v) * L.r(g - dot))
         }
-      case (.ceGradient, _): each { v, i in L.r(p(v) - onehot(L.self, i, t)) }
+      case (.ceGradient, _): each { v, i in L.r(p(v) - onehot(i)) }
       }
     case .online:
       var mAcc = L.splat(-.infinity), dAcc = L.splat(0)
@@ -210,9 +217,9 @@ public enum SIMDKernels {
       while i < n {
         let v = L.load(x + i, count: min(w, n - i), fill: -.infinity)
         let mNew = mAcc.replacing(with: v, where: v .> mAcc)
-        let empty = mNew .== -.infinity  // nothing but -inf so far: keep d = 0
-        let scale = L.exp(L.r(mAcc - mNew)).replacing(with: 1, where: empty)
-        let term = L.exp(L.r(v - mNew)).replacing(with: 0, where: empty)
+        let empty = mNew .== L.splat(-.infinity)  // nothing but -inf so far: keep d = 0
+        let scale = L.exp(L.r(mAcc - mNew)).replacing(with: L.splat(1), where: empty)
+        let term = L.exp(L.r(v - mNew)).replacing(with: L.splat(0), where: empty)
         dAcc = L.r(L.r(dAcc * scale) + term)
         mAcc = mNew
         i += w
@@ -220,7 +227,7 @@ public enum SIMDKernels {
       var m = mAcc[0]
       for j in 1..<w where mAcc[j] > m { m = mAcc[j] }
       let mv = L.splat(m)
-      let scaled = L.r(dAcc * L.exp(L.r(mAcc - mv)).replacing(with: 0, where: mAcc .== -.infinity))
+      let scaled = L.r(dAcc * L.exp(L.r(mAcc - mv)).replacing(with: L.splat(0), where: mAcc .== L.splat(-.infinity)))
       let s = L.splat(lanesInOrder(L.self, scaled))
       let logS = L.log(s)
       let lse = L.r(mv + logS)
@@ -230,52 +237,47 @@ public enum SIMDKernels {
       case .softmax: each { v, _ in p(v) }
       case .logSoftmax: each { v, _ in L.r(L.r(v - mv) - logS) }
       case .crossEntropy: first(L.r(lse - L.splat(xt)))
-      case .ceGradient: each { v, i in L.r(p(v) - onehot(L.self, i, t)) }
+      case .ceGradient: each { v, i in L.r(p(v) - onehot(i)) }
       }
     case .accurate:
-      let (m, k) = maximum(L.self, x, n)
+      let m = maximum(L.self, x, n)
+      let k = firstIndex(L.self, of: m, x, n)
       let mv = L.splat(m), minusM = L.splat(-m)
       /// d = x - m as hi + lo, and e = exp(d_hi) (1 + d_lo); masked lanes give d_lo = 0, e = 0.
       func split(_ v: L.V) -> (hi: L.V, lo: L.V, e: L.V) {
         let (hi, lo0) = twoSum(L.self, v, minusM)
-        let lo = lo0.replacing(with: 0, where: .!(hi .> -.infinity))
+        let lo = lo0.replacing(with: L.splat(0), where: hi .== L.splat(-.infinity))
         let big = L.exp(hi)
         return (hi, lo, L.r(big + L.r(big * lo)))
       }
       let sPrime = sum(L.self, n, summation) { i, c in
         let e = split(L.load(x + i, count: c, fill: -.infinity)).e
-        return e.replacing(with: 0, where: indices(L.self, i) .== S(k))
+        return e.replacing(with: L.splat(0), where: at(i, k))
       }
       let sp = L.splat(sPrime)
       let l = L.log1p(sp)
-      let total = L.r(1 + sp)
+      let total = L.r(L.splat(1) + sp)
       switch op {
       case .lse: first(L.r(mv + l))
       case .logSoftmax: each { v, _ in let d = split(v); return L.r(L.r(d.hi - l) + d.lo) }
       case .crossEntropy: let d = split(L.splat(xt)); first(L.r(L.r(l - d.hi) - d.lo))
       case .softmax:
-        each { v, i in L.r(split(v).e / total).replacing(with: L.r(1 / total), where: indices(L.self, i) .== S(k)) }
+        each { v, i in L.r(split(v).e / total).replacing(with: L.r(L.splat(1) / total), where: at(i, k)) }
       case .ceGradient:
         let atTarget: L.V
         if t == k {
           atTarget = L.r(-L.r(sp / total))
         } else {
           let et = split(L.splat(xt)).e
-          atTarget = L.r(-L.r(L.r(1 + L.r(sp - et)) / total))
+          atTarget = L.r(-L.r(L.r(L.splat(1) + L.r(sp - et)) / total))
         }
         each { v, i in
-          let idx = indices(L.self, i)
-          let p = L.r(split(v).e / total).replacing(with: L.r(1 / total), where: idx .== S(k))
-          return p.replacing(with: atTarget, where: idx .== S(t))
+          let p = L.r(split(v).e / total).replacing(with: L.r(L.splat(1) / total), where: at(i, k))
+          return p.replacing(with: atTarget, where: at(i, t))
         }
       }
     }
     return true
   }
 
-  /// [i + j == t] for the lanes j of the vector at i.
-  @inlinable @inline(__always)
-  static func onehot<L: Lanes>(_: L.Type, _ i: Int, _ t: Int) -> L.V {
-    L.splat(0).replacing(with: 1, where: indices(L.self, i) .== L.V.Scalar(t))
-  }
 }
