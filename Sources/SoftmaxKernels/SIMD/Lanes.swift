@@ -25,6 +25,25 @@ public protocol Lanes: SendableMetatype {
   static func scalar(_ x: V.Scalar) -> V.Scalar
 }
 
+/// Loads `count` lanes of a vector whose scalars are the storage type; the others take `fill`.
+@inlinable @inline(__always)
+func loadSame<V: SIMD>(_ p: UnsafePointer<V.Scalar>, count: Int, fill: V.Scalar) -> V {
+  if count == V.scalarCount { return UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  var v = V(repeating: fill)
+  for i in 0..<count { v[i] = p[i] }
+  return v
+}
+
+/// Stores the first `count` lanes of a vector whose scalars are the storage type.
+@inlinable @inline(__always)
+func storeSame<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>, count: Int) {
+  if count == V.scalarCount {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    return
+  }
+  for i in 0..<count { p[i] = v[i] }
+}
+
 extension Lanes {
   @inlinable @inline(__always)
   public static func splat(_ x: V.Scalar) -> V { V(repeating: x) }
@@ -79,17 +98,9 @@ public enum Float32Native: Lanes {
   public typealias V = SIMD16<Float>
   public static var width: Int { 16 }
   @inlinable @inline(__always)
-  public static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float) -> V {
-    if count == 16 { return UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    var v = V(repeating: fill)
-    for i in 0..<count { v[i] = p[i] }
-    return v
-  }
+  public static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float) -> V { loadSame(p, count: count, fill: fill) }
   @inlinable @inline(__always)
-  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, count: Int) {
-    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self); return }
-    for i in 0..<count { p[i] = v[i] }
-  }
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, count: Int) { storeSame(v, p, count: count) }
   @inlinable @inline(__always) public static func r(_ v: V) -> V { v }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
   @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
@@ -128,17 +139,9 @@ public enum Float64Native: Lanes {
   public typealias V = SIMD8<Double>
   public static var width: Int { 8 }
   @inlinable @inline(__always)
-  public static func load(_ p: UnsafePointer<Double>, count: Int, fill: Double) -> V {
-    if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    var v = V(repeating: fill)
-    for i in 0..<count { v[i] = p[i] }
-    return v
-  }
+  public static func load(_ p: UnsafePointer<Double>, count: Int, fill: Double) -> V { loadSame(p, count: count, fill: fill) }
   @inlinable @inline(__always)
-  public static func store(_ v: V, _ p: UnsafeMutablePointer<Double>, count: Int) {
-    if count == 8 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self); return }
-    for i in 0..<count { p[i] = v[i] }
-  }
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Double>, count: Int) { storeSame(v, p, count: count) }
   @inlinable @inline(__always) public static func r(_ v: V) -> V { v }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
   @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
