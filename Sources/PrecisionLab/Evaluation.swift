@@ -35,6 +35,10 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
   }
 }
 
+/// A kernel as the lab calls it: (kind, op, variant, row, format, policy, target) -> outputs, or nil
+/// when the variant does not apply. `Kernels.run` is the real one; tests pass worsened ones.
+public typealias KernelFunction = @Sendable (KernelKind, Op, Variant, [Double], Format, Policy, Int) -> [Double]?
+
 /// The kernels the lab can run, by kind and variant.
 public enum Kernels {
   /// Variants with a kernel of that kind: every variant has a SIMD kernel; the textbook kernels
@@ -47,8 +51,9 @@ public enum Kernels {
   public static let implementedVariants: [Variant] = SIMDKernels.variants
 
   /// `op` computed by `variant` under `policy` on a row of `format` values.
-  public static func run(_ kind: KernelKind, _ op: Op, _ variant: Variant, row: [Double], format: Format,
-                         policy: Policy, target: Int) -> [Double]?
+  @Sendable
+  public static func run(_ kind: KernelKind, _ op: Op, _ variant: Variant, _ row: [Double], _ format: Format,
+                         _ policy: Policy, _ target: Int) -> [Double]?
   {
     switch kind {
     case .simd: return SIMDKernels.evaluate(op, variant, row: row, format: format, policy: policy, target: target)
@@ -63,7 +68,7 @@ public enum Evaluation {
   /// variants that have none, unless the textbook kind alone is requested (an error then).
   public static func evaluate(
     row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy],
-    kernels: [KernelKind] = [.simd]
+    kernels: [KernelKind] = [.simd], using run: KernelFunction = Kernels.run
   ) throws -> RowEvaluation {
     for v in variants where !kernels.contains(where: { Kernels.variants($0).contains(v) }) {
       throw EvaluationError.notImplemented(v, kernels.first ?? .simd)
@@ -79,7 +84,7 @@ public enum Evaluation {
     for op in ops {
       for variant in variants where variant.applies(to: op) && Kernels.variants(kernel).contains(variant) {
         for policy in policies {
-          guard let output = Kernels.run(kernel, op, variant, row: row, format: format, policy: policy, target: target)
+          guard let output = run(kernel, op, variant, row, format, policy, target)
           else { continue }
           let measures: [Measure]
           if reference.undefined {

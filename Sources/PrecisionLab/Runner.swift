@@ -42,10 +42,21 @@ public struct RunPlan: Sendable {
   }
 }
 
+/// One row's result in one group, for plots: the row's largest finite ULP error and whether any
+/// of its values overflowed, underflowed or was NaN.
+public struct RowPoint: Sendable {
+  public let index: Int
+  public let parameter: Double?
+  public let maxULP: Double?
+  public let failed: Bool
+}
+
 /// The aggregates of every group of a run, in the plan's order (family, format, op, variant,
 /// policy), and what was evaluated.
 public struct RunResult: Sendable {
   public let groups: [(key: GroupKey, aggregate: Aggregate)]
+  /// Each group's rows, in row order.
+  public let rowsByGroup: [GroupKey: [RowPoint]]
   /// Rows evaluated and reference values computed.
   public let rows: Int
   public let referenceValues: Int
@@ -70,6 +81,7 @@ public enum Runner {
   /// Runs `plan` on `threads` threads (default: every core). `progress(done, total)` is called
   /// after each row, from the worker threads.
   public static func run(_ plan: RunPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                         using kernel: @escaping KernelFunction = Kernels.run,
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
   {
     for v in plan.variants where !plan.kernels.contains(where: { Kernels.variants($0).contains(v) }) {
@@ -90,17 +102,19 @@ public enum Runner {
     DispatchQueue.concurrentPerform(iterations: max(1, min(threads, units.count))) { _ in
       while let position = outcomes.claim() {
         let i = order[position]
-        let outcome = Result { try evaluate(units[i], plan) }
+        let outcome = Result { try evaluate(units[i], plan, kernel) }
         outcomes.store(i, outcome)
         progress?(outcomes.finished, units.count)
       }
     }
     var merged: [GroupKey: Aggregate] = [:]
+    var rowsByGroup: [GroupKey: [RowPoint]] = [:]
     var referenceValues = 0
     for i in units.indices {
-      let (aggregates, values) = try outcomes.outcome(i).get()
+      let (aggregates, points, values) = try outcomes.outcome(i).get()
       referenceValues += values
       for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
+      for (key, point) in points { rowsByGroup[key, default: []].append(point) }
     }
     var groups: [(key: GroupKey, aggregate: Aggregate)] = []
     for family in plan.families {
@@ -117,30 +131,35 @@ public enum Runner {
         }
       }
     }
-    return RunResult(groups: groups, rows: units.count, referenceValues: referenceValues)
+    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: units.count, referenceValues: referenceValues)
   }
 
   /// One row: the case, its reference, every variant and policy measured.
-  static func evaluate(_ unit: Unit, _ plan: RunPlan) throws -> ([GroupKey: Aggregate], Int) {
+  static func evaluate(_ unit: Unit, _ plan: RunPlan, _ kernel: KernelFunction) throws -> UnitOutcome {
     let c = Generator.make(unit.family, index: unit.index, format: unit.format, settings: plan.settings)
     let evaluation: RowEvaluation
     do {
       evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
                                            variants: plan.variants, policies: plan.policies(for: c.format),
-                                           kernels: plan.kernels)
+                                           kernels: plan.kernels, using: kernel)
     } catch {
       throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
     }
     var aggregates: [GroupKey: Aggregate] = [:]
+    var points: [GroupKey: RowPoint] = [:]
     for r in evaluation.results {
       let key = GroupKey(kernel: r.kernel, op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
       var a = Aggregate()
       for (i, m) in r.measures.enumerated() { a.add(m, caseID: c.id, index: i, computed: r.output[i]) }
       aggregates[key] = a
+      points[key] = RowPoint(index: c.index, parameter: c.parameter, maxULP: a.maxULP,
+                             failed: a.overflow + a.underflow + a.nan > 0)
     }
     let values = evaluation.reference.results.values.reduce(0) { $0 + $1.count }
-    return (aggregates, values)
+    return (aggregates, points, values)
   }
+
+  typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int)
 }
 
 /// The rows' outcomes, filled by the worker threads (each index once), read after they finish.
@@ -148,7 +167,7 @@ private final class Outcomes: @unchecked Sendable {
   private let lock = NSLock()
   private var next = 0
   private(set) var finished = 0
-  private var results: [Result<([GroupKey: Aggregate], Int), Error>?]
+  private var results: [Result<Runner.UnitOutcome, Error>?]
 
   init(count: Int) { results = Array(repeating: nil, count: count) }
 
@@ -160,14 +179,14 @@ private final class Outcomes: @unchecked Sendable {
     return next - 1
   }
 
-  func store(_ i: Int, _ r: Result<([GroupKey: Aggregate], Int), Error>) {
+  func store(_ i: Int, _ r: Result<Runner.UnitOutcome, Error>) {
     lock.lock()
     results[i] = r
     finished += 1
     lock.unlock()
   }
 
-  func outcome(_ i: Int) -> Result<([GroupKey: Aggregate], Int), Error> {
+  func outcome(_ i: Int) -> Result<Runner.UnitOutcome, Error> {
     lock.lock()
     defer { lock.unlock() }
     return results[i]!

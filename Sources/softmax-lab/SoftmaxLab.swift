@@ -9,7 +9,7 @@ struct SoftmaxLab: ParsableCommand {
     commandName: "softmax-lab",
     abstract: "Measure the accuracy of softmax-family kernels against a correctly rounded MPFR reference.",
     version: "0.1.0",
-    subcommands: [EvalCommand.self, RunCommand.self, CasesCommand.self, ElementaryCommand.self, BenchCommand.self])
+    subcommands: [ReportCommand.self, CheckCommand.self, EvalCommand.self, RunCommand.self, CasesCommand.self, ElementaryCommand.self, BenchCommand.self])
 
   /// Runs the command; a usage or input error prints one line on stderr (nothing on stdout) and
   /// exits with code 2.
@@ -17,6 +17,8 @@ struct SoftmaxLab: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)  // a command's own verdict (check: 1 on a regression)
     } catch {
       if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"

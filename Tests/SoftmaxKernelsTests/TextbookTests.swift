@@ -62,7 +62,7 @@ struct TextbookTests {
       let reference = try Reference.evaluate(row, format: f, target: t)
       for op in Op.allCases {
         for kind in KernelKind.allCases {
-        let out = try #require(Kernels.run(kind, op, variant, row: row, format: f, policy: .native, target: t))
+        let out = try #require(Kernels.run(kind, op, variant, row, f, .native, t))
         for (i, c) in out.enumerated() {
           let exact = reference.results[op]![i]
           let e = Measures.ulpError(computed: c, exact: exact)
@@ -83,7 +83,7 @@ struct TextbookTests {
       let reference = try Reference.evaluate(row, format: f, target: 0)
       for op in Op.allCases {
         for kind in KernelKind.allCases {
-        let out = try #require(Kernels.run(kind, op, variant, row: row, format: f, policy: .wide, target: 0))
+        let out = try #require(Kernels.run(kind, op, variant, row, f, .wide, 0))
         let worst = zip(out, reference.results[op]!).map { Measures.ulpError(computed: $0, exact: $1) }.max()!
         #expect(worst <= 0.6, "\(kind.rawValue) \(op.rawValue) \(variant.rawValue) \(f.rawValue) \(row): \(worst) ULP")
         }
