@@ -88,15 +88,7 @@ struct CheckCommand: ParsableCommand {
       families: families.isEmpty ? nil : try parseList(families, option: "family"),
       formats: formats.isEmpty ? nil : try parseList(formats, option: "format"),
       ops: ops.isEmpty ? nil : try parseList(ops, option: "operation"))
-    let bar = ProgressBar()
-    let result: RunResult
-    do {
-      result = try Runner.run(plan, threads: threads, progress: bar.isActive ? bar.update : nil)
-    } catch let e as RunError {
-      bar.finish()
-      throw InputError(e.description)
-    }
-    bar.finish()
+    let result = try runWithProgress(plan, threads: threads)
     let (compared, regressions) = Check.compare(base.groups, result.groups.map { GroupSummary($0.key, $0.aggregate) })
     if regressions.isEmpty {
       print("check: \(compared) groups compared with \(baseline): nothing got worse")

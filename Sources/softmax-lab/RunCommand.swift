@@ -59,15 +59,7 @@ struct RunCommand: ParsableCommand {
       settings: try caseOptions.settings())
     if json == "-" && csv == "-" { throw InputError("only one of --json and --csv can go to standard output") }
     let start = Date()
-    let bar = ProgressBar()
-    let result: RunResult
-    do {
-      result = try Runner.run(plan, threads: threads, progress: bar.isActive ? bar.update : nil)
-    } catch let e as RunError {
-      bar.finish()
-      throw InputError(e.description)
-    }
-    bar.finish()
+    let result = try runWithProgress(plan, threads: threads)
     let seconds = Date().timeIntervalSince(start)
     if let json {
       try emit(RunOutput.json(result, plan), to: json)
@@ -93,6 +85,18 @@ struct RunCommand: ParsableCommand {
     } catch {
       throw InputError("cannot write \(path): \(error.localizedDescription)")
     }
+  }
+}
+
+/// Runs `plan` with a progress bar on stderr (when it is a terminal); a run error becomes a
+/// one-line input error.
+func runWithProgress(_ plan: RunPlan, threads: Int) throws -> RunResult {
+  let bar = ProgressBar()
+  defer { bar.finish() }
+  do {
+    return try Runner.run(plan, threads: threads, progress: bar.isActive ? bar.update : nil)
+  } catch let e as RunError {
+    throw InputError(e.description)
   }
 }
 
