@@ -137,9 +137,3 @@ public enum Bench {
     return BenchResult(subject: subject, shape: shape, threads: threads, seconds: seconds, bytes: bytes)
   }
 }
-
-/// A pointer handed to worker threads that touch disjoint parts of its memory.
-struct UnsafeSendable<P>: @unchecked Sendable {
-  let pointer: P
-  init(_ pointer: P) { self.pointer = pointer }
-}

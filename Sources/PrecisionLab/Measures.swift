@@ -35,12 +35,6 @@ public struct Measure: Sendable, Equatable {
 }
 
 public enum Measures {
-  /// ulp_T(v) = 2^(max(floor(log2|v|), emin) - p + 1), and 2^(emin - p + 1) for v = 0, as the
-  /// exponent (ulp_T(v) = 2^ulpExponent). v must be finite.
-  public static func ulpExponent(_ v: BigFloat, _ format: Format) -> Int {
-    FormatRounding.ulpExponent(v, format)
-  }
-
   /// |c - v| / ulp_T(v) for finite c and v, computed from v's exact value (never through a Double).
   public static func ulpError(computed c: Double, exact v: ExactValue) -> Double {
     let (difference, _) = BigFloat.subtract(BigFloat(c), v.value, precision: max(64, v.value.precision), .nearestEven)

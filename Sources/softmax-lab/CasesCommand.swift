@@ -25,7 +25,7 @@ struct CasesCommand: ParsableCommand {
         out += "\n\(family.rawValue): \(family.summary)\n  \(size)\n"
         if let name = family.parameterName {
           let ranges = Format.allCases.compactMap { f in
-            family.parameterRange(f, rows: rows, length: n).map { "\(f.rawValue) \($0)" }
+            family.parameterRange(f, length: n).map { "\(f.rawValue) \($0)" }
           }
           out += "  \(name): " + ranges.joined(separator: "; ") + "\n"
         }

@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Worker threads (default: every core). The results do not depend on it.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @Option(help: "Also write the groups as JSON to this file ('-': standard output instead of the table).")
+  @Option(help: "Also write the groups as JSON (the baseline format) to this file ('-': standard output instead of the table).")
   var json: String?
 
   @Option(help: "Also write the groups as CSV to this file ('-': standard output instead of the table).")
@@ -152,29 +152,10 @@ enum RunOutput {
       + EvalOutput.table(header: header, rows: rows)
   }
 
+  /// The groups in the baseline format (`reports/baseline.json`), so a run's JSON is also a
+  /// baseline `softmax-lab check` can hold the kernels to.
   static func json(_ result: RunResult, _ plan: RunPlan) -> String {
-    let s = plan.settings
-    return JSON.object([
-      ("seed", .int(Int(truncatingIfNeeded: s.seed))),
-      ("rows", s.rows.map { .int($0) } ?? .null),
-      ("n", s.length.map { .int($0) } ?? .null),
-      ("groups", .array(result.groups.map { g in
-        let a = g.aggregate
-        return .object([
-          ("family", .string(g.key.family.rawValue)), ("format", .string(g.key.format.rawValue)),
-          ("kernel", .string(g.key.kernel.rawValue)),
-          ("op", .string(g.key.op.rawValue)), ("variant", .string(g.key.variant.rawValue)),
-          ("policy", .string(g.key.policy.rawValue)),
-          ("values", .int(a.count)), ("correctlyRounded", .int(a.correctlyRounded)),
-          ("maxULP", a.maxULP.map { .number($0) } ?? .null), ("p99ULP", a.p99ULP.map { .number($0) } ?? .null),
-          ("meanULP", a.meanULP.map { .number($0) } ?? .null),
-          ("overflow", .int(a.overflow)), ("underflow", .int(a.underflow)), ("nan", .int(a.nan)),
-          ("undefined", .int(a.undefined)),
-          ("worstCase", a.worst.map { .string($0.caseID) } ?? .null),
-          ("worstIndex", a.worst.map { .int($0.index) } ?? .null),
-        ])
-      })),
-    ]).text() + "\n"
+    Baseline(result, settings: plan.settings).json()
   }
 
   static func csv(_ result: RunResult) -> String {

@@ -80,7 +80,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
   }
 
   /// The swept parameter's range in `format`, for `cases list`.
-  public func parameterRange(_ format: Format, rows: Int, length n: Int) -> String? {
+  public func parameterRange(_ format: Format, length n: Int) -> String? {
     let t = Thresholds(format)
     func f(_ x: Double) -> String { shortDecimal(x) }
     switch self {

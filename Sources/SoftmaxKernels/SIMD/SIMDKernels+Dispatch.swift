@@ -55,8 +55,7 @@ extension SIMDKernels {
 }
 
 /// A pointer handed to worker threads that touch disjoint parts of its memory.
-@usableFromInline
-struct UnsafeSendable<P>: @unchecked Sendable {
-  @usableFromInline let pointer: P
-  @usableFromInline init(_ pointer: P) { self.pointer = pointer }
+public struct UnsafeSendable<P>: @unchecked Sendable {
+  public let pointer: P
+  public init(_ pointer: P) { self.pointer = pointer }
 }
