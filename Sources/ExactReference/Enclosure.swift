@@ -6,7 +6,7 @@ import SoftmaxSpec
 /// from a strict bound through a strictly monotone operation); a strict bound lets a value that
 /// sits exactly on a tie, a power of two or zero be rounded the right way without raising the
 /// precision forever.
-struct Enclosure {
+struct Enclosure: Sendable {
   var lo: BigFloat
   var loStrict: Bool
   var hi: BigFloat
@@ -26,6 +26,9 @@ struct Enclosure {
     case .below: return Enclosure(lo: y, loStrict: true, hi: y.nextUp(), hiStrict: true)
     }
   }
+
+  static let zero = Enclosure.exact(BigFloat(0.0))
+  static let one = Enclosure.exact(BigFloat(1.0))
 
   var isExact: Bool { !loStrict && !hiStrict && BigFloat.compare(lo, hi) == 0 }
 
@@ -59,6 +62,22 @@ struct Enclosure {
     let (hi, th) = BigFloat.divide(a.hi, b.lo, precision: w, .up)
     return Enclosure(lo: lo, loStrict: tl != .exact || a.loStrict || (b.hiStrict && !a.lo.isZero),
                      hi: hi, hiStrict: th != .exact || a.hiStrict || (b.loStrict && !a.hi.isZero))
+  }
+
+  /// f v for an exact f >= 0 (v of any sign). 0 times an infinite v is taken as 0: a term with
+  /// weight 0 contributes nothing (SPEC.md's batch loss).
+  func scaled(by f: BigFloat, precision w: Int) -> Enclosure {
+    if f.isZero { return .zero }
+    let (l, tl) = BigFloat.multiply(lo, f, precision: w, .down)
+    let (h, th) = BigFloat.multiply(hi, f, precision: w, .up)
+    return Enclosure(lo: l, loStrict: tl != .exact || loStrict, hi: h, hiStrict: th != .exact || hiStrict)
+  }
+
+  /// v / d for an exact d > 0 (v of any sign).
+  func divided(by d: BigFloat, precision w: Int) -> Enclosure {
+    let (l, tl) = BigFloat.divide(lo, d, precision: w, .down)
+    let (h, th) = BigFloat.divide(hi, d, precision: w, .up)
+    return Enclosure(lo: l, loStrict: tl != .exact || loStrict, hi: h, hiStrict: th != .exact || hiStrict)
   }
 
   /// log1p(v) for v >= 0.

@@ -111,7 +111,7 @@ public enum Reference {
 }
 
 /// The parts of a row that do not depend on the working precision.
-private struct Problem {
+struct Problem {
   let row: [Double]
   let target: Int
   /// k, the first index of the maximum, and m = x_k.
@@ -156,65 +156,93 @@ private struct Problem {
     return Int(high - low) + 64
   }
 
-  /// Every requested result at working precision w, or nil when one rounding is undecided.
-  func attempt(precision w: Int, format: Format, operations: [Op]) -> [Op: [ExactValue]]? {
+  /// The enclosures of the row's exact values at working precision w.
+  func enclosures(precision w: Int) -> RowEnclosures {
     let n = row.count
-    let one = Enclosure.exact(BigFloat(1.0))
-    let zero = Enclosure.exact(BigFloat(0.0))
     // e_j = exp(d_j): 1 at k, 0 where masked.
     var e: [Enclosure] = []
     e.reserveCapacity(n)
     for j in 0..<n {
       if j == k {
-        e.append(one)
+        e.append(.one)
       } else if let a = expArgument[j] {
         let (y, t) = BigFloat.exp(a, precision: w, .nearestEven)
         e.append(.around(y, t))
       } else {
-        e.append(zero)
+        e.append(.zero)
       }
     }
     let others = (0..<n).filter { $0 != k && d[$0] != nil }
-    let sPrime = others.isEmpty ? zero : Enclosure.sum(others.map { e[$0] }, precision: w)
-    let logS = sPrime.log1p(precision: w)
-    let s = Enclosure.add(one, sPrime, precision: w)
+    let sPrime = others.isEmpty ? Enclosure.zero : Enclosure.sum(others.map { e[$0] }, precision: w)
+    return RowEnclosures(problem: self, precision: w, e: e, sPrime: sPrime, logS: sPrime.log1p(precision: w),
+                         s: Enclosure.add(.one, sPrime, precision: w))
+  }
 
-    func softmax(_ i: Int) -> Enclosure {
-      if d[i] == nil { return zero }
-      return Enclosure.divide(e[i], s, precision: w)
-    }
-    func logSoftmax(_ i: Int) -> Enclosure {
-      guard let di = d[i] else { return .exact(BigFloat(-Double.infinity)) }
-      return Enclosure.subtract(.exact(di), logS, precision: w)
-    }
-
+  /// Every requested result at working precision w, or nil when one rounding is undecided.
+  func attempt(precision w: Int, format: Format, operations: [Op]) -> [Op: [ExactValue]]? {
+    let r = enclosures(precision: w)
     var results: [Op: [ExactValue]] = [:]
     for op in operations {
       var values: [ExactValue] = []
-      for i in 0..<op.outputCount(rowLength: n) {
+      for i in 0..<op.outputCount(rowLength: row.count) {
         let enclosure: Enclosure
         var zeroSign = FloatingPointSign.plus
         switch op {
-        case .lse: enclosure = Enclosure.add(.exact(m), logS, precision: w)
-        case .softmax: enclosure = softmax(i)
-        case .logSoftmax: enclosure = logSoftmax(i)
-        case .crossEntropy: enclosure = logSoftmax(target).negated
+        case .lse: enclosure = r.lse
+        case .softmax: enclosure = r.softmax(i)
+        case .logSoftmax: enclosure = r.logSoftmax(i)
+        case .crossEntropy: enclosure = r.logSoftmax(target).negated
         case .ceGradient:
-          if i != target {
-            enclosure = softmax(i)
-          } else {
-            zeroSign = .minus
-            enclosure = i == k
-              ? Enclosure.divide(sPrime, s, precision: w).negated
-              : Enclosure.subtract(softmax(i), one, precision: w)
-          }
+          if i == target { zeroSign = .minus }
+          enclosure = r.ceGradient(i, target: target)
         }
         guard let decided = enclosure.decide(format, zeroSign: zeroSign) else { return nil }
-        values.append(ExactValue(rounded: decided.value, value: enclosure.midpoint,
-                                 ulpExponent: decided.ulpExponent, isExact: enclosure.isExact))
+        values.append(ExactValue(decided, enclosure))
       }
       results[op] = values
     }
     return results
+  }
+}
+
+/// A row's exact values enclosed at one working precision w: e_j = exp(d_j), s' = sum_{j != k} e_j,
+/// log1p(s') and s = 1 + s'.
+struct RowEnclosures {
+  let problem: Problem
+  let precision: Int
+  let e: [Enclosure]
+  let sPrime: Enclosure
+  let logS: Enclosure
+  let s: Enclosure
+
+  /// lse = m + log1p(s').
+  var lse: Enclosure { Enclosure.add(.exact(problem.m), logS, precision: precision) }
+
+  /// p_i = e_i / s (+0 where masked).
+  func softmax(_ i: Int) -> Enclosure {
+    if problem.d[i] == nil { return .zero }
+    return Enclosure.divide(e[i], s, precision: precision)
+  }
+
+  /// log p_i = d_i - log1p(s') (-inf where masked).
+  func logSoftmax(_ i: Int) -> Enclosure {
+    guard let di = problem.d[i] else { return .exact(BigFloat(-Double.infinity)) }
+    return Enclosure.subtract(.exact(di), logS, precision: precision)
+  }
+
+  /// p_i - [i == t]: at the target -s'/(1 + s') when t = k (no cancellation), p_t - 1 otherwise.
+  func ceGradient(_ i: Int, target t: Int) -> Enclosure {
+    if i != t { return softmax(i) }
+    return t == problem.k
+      ? Enclosure.divide(sPrime, s, precision: precision).negated
+      : Enclosure.subtract(softmax(i), .one, precision: precision)
+  }
+}
+
+extension ExactValue {
+  /// The value an enclosure decided.
+  init(_ decided: FormatValue, _ enclosure: Enclosure) {
+    self.init(rounded: decided.value, value: enclosure.midpoint, ulpExponent: decided.ulpExponent,
+              isExact: enclosure.isExact)
   }
 }
