@@ -64,10 +64,15 @@ public enum BatchReference {
     throw ReferenceError.undecided(precision: Reference.maxPrecision)
   }
 
-  /// The exact sum of Doubles (their bits span at most 2098 places; 64 more hold any count).
+  /// The exact sum of Doubles: their bits span at most 2098 places, and 64 more hold any count,
+  /// so every partial sum is exact at 2200 bits (added one at a time: memory stays constant).
   static func exactSum(_ values: [Double]) -> BigFloat {
-    let (s, t) = BigFloat.sum(values.map { BigFloat($0) }, precision: 2200, .nearestEven)
-    precondition(t == .exact, "a sum of Doubles is exact at 2200 bits")
+    var s = BigFloat(0.0, precision: 2200)
+    for v in values {
+      let (next, t) = BigFloat.add(s, BigFloat(v), precision: 2200, .nearestEven)
+      precondition(t == .exact, "a sum of Doubles is exact at 2200 bits")
+      s = next
+    }
     return s
   }
 

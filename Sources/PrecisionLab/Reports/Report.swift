@@ -36,12 +36,14 @@ public enum Report {
         }
       }
     }
-    return files(result, plan: plan, elementary: elementary, exhaustive: exhaustive, elementaryCount: elementaryCount)
+    let training = try TrainingExperiment.run(threads: threads)
+    return files(result, plan: plan, elementary: elementary, exhaustive: exhaustive, elementaryCount: elementaryCount,
+                 training: training)
   }
 
   /// The files, from a run and the elementary measurements.
   public static func files(_ result: RunResult, plan: RunPlan, elementary: [ElementaryError], exhaustive: Bool,
-                           elementaryCount: Int) -> [ReportFile]
+                           elementaryCount: Int, training: TrainingExperiment? = nil) -> [ReportFile]
   {
     let groups = Dictionary(result.groups.map { ($0.key, $0.aggregate) }, uniquingKeysWith: { a, _ in a })
     var files: [ReportFile] = []
@@ -50,6 +52,7 @@ public enum Report {
     files.append(ReportFile(path: "elementary.md", content: elementaryReport(elementary, exhaustive: exhaustive, count: elementaryCount)))
     let plots = Plots(result: result)
     files += plots.files
+    files += training?.files() ?? []
     files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots).markdown()))
     return files
   }
