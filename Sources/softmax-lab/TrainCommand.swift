@@ -92,8 +92,8 @@ struct TrainCommand: ParsableCommand {
       do {
         data = try IDXFile.dataset(images: IDXFile.read(path: images), labels: IDXFile.read(path: labels), scale: scale,
                                    limit: limit, names: (images, labels))
-      } catch let e as IDXError {
-        throw InputError(e.description)
+      } catch {
+        throw InputError(error.description)
       }
     } else {
       data = Dataset.synthetic(count: samples, features: features, classes: classes, scale: scale,

@@ -59,6 +59,8 @@ struct Findings {
   let result: RunResult
   let plan: RunPlan
   let plots: Plots
+  /// True when training.md is among the files.
+  var training = false
 
   func a(_ op: Op, _ variant: Variant, _ format: Format, _ policy: Policy, _ family: CaseFamily,
          kernel: KernelKind = .simd) -> Aggregate
@@ -91,7 +93,9 @@ struct Findings {
     out += "Speed is not here: `softmax-lab bench` and the project README.\n\n"
     out += "Files: [lse](lse.md), [softmax](softmax.md), [log-softmax](log-softmax.md), [cross-entropy](cross-entropy.md), "
     out += "[ce-gradient](ce-gradient.md) (tables of variant x family per format and policy), [elementary](elementary.md) "
-    out += "(the SIMD exp, log, log1p), [baseline.json](baseline.json) (what `softmax-lab check` holds the kernels to), plots/.\n\n"
+    out += "(the SIMD exp, log, log1p), "
+    if training { out += "[training](training.md) (softmax regression trained in each format: where precision breaks it; the batch mean as a reduction), " }
+    out += "[baseline.json](baseline.json) (what `softmax-lab check` holds the kernels to), plots/.\n\n"
     out += "## Findings\n\n"
 
     // 1. Where naive overflows.

@@ -53,11 +53,11 @@ public enum Report {
     let plots = Plots(result: result)
     files += plots.files
     files += training?.files() ?? []
-    files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots).markdown()))
+    files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots, training: training != nil).markdown()))
     return files
   }
 
-  static func ulp(_ x: Double?) -> String { x.map { $0 == 0 ? "0" : String(format: "%.3g", $0) } ?? "-" }
+  public static func ulp(_ x: Double?) -> String { x.map { $0 == 0 ? "0" : String(format: "%.3g", $0) } ?? "-" }
   static func share(_ a: Aggregate) -> String { a.correctlyRoundedShare.map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
 
   /// reports/OP.md: per format and policy, a table of kernel x variant x family.

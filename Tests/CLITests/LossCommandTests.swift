@@ -1,0 +1,58 @@
+import ExactReference
+import Foundation
+import SoftmaxSpec
+import Testing
+
+@Suite("softmax-lab loss, end to end")
+struct LossCommandTests {
+  static let seedArgs = ["loss", "--targets", "0,1,2", "--row", "1.1316,-0.7943,0.1328", "--row", "0.2654,0.1978,-0.0265",
+                         "--row", "-2.8054,0.2867,-0.1517"]
+
+  @Test("the seed example: the correctly rounded mean and every variant's loss, table and JSON")
+  func seedExample() throws {
+    let rows = [[1.1316, -0.7943, 0.1328], [0.2654, 0.1978, -0.0265], [-2.8054, 0.2867, -0.1517]]
+      .map { $0.map { Format.float32.round($0) } }
+    let exact = try BatchReference.evaluate(rows, targets: [0, 1, 2], format: .float32)
+    let text = Format.float32.shortestDecimal(exact.loss[0]!.rounded)
+    let run = try CLI(LossCommandTests.seedArgs + ["--gradient"])
+    #expect(run.status == 0 && run.stderr.isEmpty)
+    #expect(run.stdout.contains("reference (correctly rounded): \(text)\n"))
+    for v in Variant.batchVariants { #expect(run.stdout.contains(v.rawValue)) }
+    let json = try #require(try CLI(LossCommandTests.seedArgs + ["--json"]).json)
+    let reference = json["reference"] as? [String: Any]
+    #expect(reference?["loss"] as? [String] == [text])
+    #expect((json["results"] as? [Any])?.count == Variant.batchVariants.count * 2)
+  }
+
+  @Test("rows from a file (target first), weights, smoothing, ignore index and reduction none")
+  func file() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).txt").path
+    try "0 1 2 3\n# a comment\n2 0 0 0   # equal logits\n-100 nan 1 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let run = try CLI(["loss", "--file", path, "--format", "float64", "--weights", "1,2,0.5", "--label-smoothing", "0.1",
+                       "--reduction", "none", "--json"])
+    #expect(run.status == 0)
+    let loss = (run.json?["reference"] as? [String: Any])?["loss"] as? [String]
+    #expect(loss?.count == 3 && loss?[2] == "0")  // the ignored row (NaN logit and all) contributes 0
+  }
+
+  static let badInputs: [[String]] = [
+    ["loss", "--targets", "0,3", "--row", "1,2,3", "--row", "1,2,3"],
+    ["loss", "--targets", "0,0", "--row", "1,2", "--row", "1,2,3"],
+    ["loss", "--targets", "0", "--row", "1,2", "--weights", "1,-1"],
+    ["loss", "--targets", "0", "--row", "1,2", "--weights", "1"],
+    ["loss", "--targets", "0", "--row", "1,x"],
+    ["loss", "--row", "1,2"],
+    ["loss", "--targets", "0", "--row", "1,2", "--variant", "chained"],
+    ["loss", "--targets", "0", "--row", "1,2", "--label-smoothing", "1.5"],
+    ["loss", "--targets", "0", "--row", "1,2", "--reduction", "avg"],
+  ]
+
+  @Test("bad input: one line on stderr, nothing on stdout, exit code 2", arguments: badInputs)
+  func badInput(_ args: [String]) throws {
+    let run = try CLI(args)
+    #expect(run.status == 2, "\(args)")
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+  }
+}
