@@ -28,6 +28,15 @@ struct CLI {
     stderr = String(decoding: errData, as: UTF8.self)
   }
 
+  /// Expects a usage or input error: exit code 2, nothing on stdout, one line on stderr that
+  /// starts with "softmax-lab: error: " and contains `message`.
+  func expectInputError(_ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(status == 2 && stdout.isEmpty, "exit \(status), stdout \(stdout)", sourceLocation: sourceLocation)
+    #expect(stderr.hasPrefix("softmax-lab: error: ") && stderr.filter { $0 == "\n" }.count == 1, "\(stderr)",
+            sourceLocation: sourceLocation)
+    #expect(stderr.contains(message), "\(stderr)", sourceLocation: sourceLocation)
+  }
+
   var json: [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
   }
@@ -121,12 +130,7 @@ struct EvalCommandTests {
 
   @Test("bad input: one line on stderr, nothing on stdout, exit code 2", arguments: badInputs)
   func badInput(_ arguments: [String], _ message: String) throws {
-    let run = try CLI(arguments)
-    #expect(run.status == 2)
-    #expect(run.stdout.isEmpty)
-    #expect(run.stderr.hasPrefix("softmax-lab: error: "))
-    #expect(run.stderr.filter { $0 == "\n" }.count == 1, "\(run.stderr)")
-    #expect(run.stderr.contains(message), "\(run.stderr)")
+    try CLI(arguments).expectInputError(message)
   }
 
   @Test("--help prints usage and exits 0")

@@ -98,10 +98,7 @@ struct RunAndCasesTests {
 
   @Test("bad input: one line on stderr, nothing on stdout, exit code 2", arguments: badInputs)
   func badInput(_ arguments: [String], _ message: String) throws {
-    let run = try CLI(arguments)
-    #expect(run.status == 2 && run.stdout.isEmpty)
-    #expect(run.stderr.hasPrefix("softmax-lab: error: ") && run.stderr.filter { $0 == "\n" }.count == 1, "\(run.stderr)")
-    #expect(run.stderr.contains(message), "\(run.stderr)")
+    try CLI(arguments).expectInputError(message)
   }
 
   static let brokenFiles: [(String, String)] = [
@@ -122,9 +119,7 @@ struct RunAndCasesTests {
     let path = temporaryPath("broken")
     try content.write(toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let run = try CLI(["eval", "--file", path])
-    #expect(run.status == 2 && run.stdout.isEmpty)
-    #expect(run.stderr.filter { $0 == "\n" }.count == 1 && run.stderr.contains(message), "\(run.stderr)")
+    try CLI(["eval", "--file", path]).expectInputError(message)
   }
 }
 
