@@ -33,10 +33,10 @@ struct LossCommand: ParsableCommand {
   @Option(help: "Class weights, comma-separated, one per class (default 1).")
   var weights: String?
 
-  @Option(help: "Rows whose target equals this are left out.")
+  @Option(parsing: .unconditional, help: "Rows whose target equals this are left out.")
   var ignoreIndex: Int = CrossEntropyOptions.defaultIgnoreIndex
 
-  @Option(help: "Label smoothing eps in [0, 1].")
+  @Option(parsing: .unconditional, help: "Label smoothing eps in [0, 1].")
   var labelSmoothing: Double = 0
 
   @Option(help: "none, mean or sum.")

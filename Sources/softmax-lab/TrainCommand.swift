@@ -35,10 +35,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Examples per mini-batch (B).")
   var batchSize: Int = 64
 
-  @Option(name: .customLong("lr"), help: "The learning rate (rounded to the format).")
+  @Option(name: .customLong("lr"), parsing: .unconditional, help: "The learning rate (rounded to the format).")
   var learningRate: Double = 0.05
 
-  @Option(help: "Label smoothing eps in [0, 1].")
+  @Option(parsing: .unconditional, help: "Label smoothing eps in [0, 1].")
   var labelSmoothing: Double = 0
 
   @Option(help: "Synthetic data: examples.")
@@ -50,10 +50,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Synthetic data: classes (k).")
   var classes: Int = 10
 
-  @Option(help: "Feature scale: multiplies every feature (synthetic and IDX data).")
+  @Option(parsing: .unconditional, help: "Feature scale: multiplies every feature (synthetic and IDX data).")
   var scale: Double = 1
 
-  @Option(help: "Synthetic data: distance of the class centres, in standard deviations of the noise.")
+  @Option(parsing: .unconditional, help: "Synthetic data: distance of the class centres, in standard deviations of the noise.")
   var separation: Double = 1
 
   @Option(help: "Synthetic data: the seed.")

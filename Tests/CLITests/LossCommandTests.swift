@@ -36,6 +36,15 @@ struct LossCommandTests {
     #expect(loss?.count == 3 && loss?[2] == "0")  // the ignored row (NaN logit and all) contributes 0
   }
 
+  @Test("a negative ignore index is read as a value: the ignored row drops out of the mean")
+  func negativeIgnoreIndex() throws {
+    let ignored = try CLI(["loss", "--ignore-index", "-1", "--targets", "-1,0", "--row", "1,2", "--row", "3,1", "--json"])
+    let alone = try CLI(["loss", "--targets", "0", "--row", "3,1", "--json"])
+    #expect(ignored.status == 0)
+    let a = (ignored.json?["reference"] as? [String: Any])?["loss"] as? [String]
+    #expect(a != nil && a == (alone.json?["reference"] as? [String: Any])?["loss"] as? [String])
+  }
+
   static let badInputs: [([String], String)] = [
     (["loss", "--targets", "0,3", "--row", "1,2,3", "--row", "1,2,3"], "target 3 of row 1 is out of range for 3 classes"),
     (["loss", "--targets", "0,0", "--row", "1,2", "--row", "1,2,3"], "row 1 has 3 logits, row 0 has 2"),
