@@ -70,8 +70,9 @@ public enum BatchLoss {
         continue
       }
       let wt = o.weight(t)
+      let rowFactor = smoothing ? a.multiply(targetFactor, wt) : wt  // (1 - eps) w_t
       // l_n
-      var l = wt == 0 ? 0 : a.multiply(smoothing ? a.multiply(targetFactor, wt) : wt, rowKernel(.crossEntropy, n)[0])
+      var l = wt == 0 ? 0 : a.multiply(rowFactor, rowKernel(.crossEntropy, n)[0])
       if smoothing {
         let logP = rowKernel(.logSoftmax, n)
         let terms = (0..<c).filter { o.weight($0) != 0 }.map { a.multiply(o.weight($0), -logP[$0]) }
@@ -84,7 +85,7 @@ public enum BatchLoss {
       let p = smoothing ? rowKernel(.softmax, n) : []
       var row: [Double] = []
       for j in 0..<c {
-        var v = a.multiply(smoothing ? a.multiply(targetFactor, wt) : wt, g[j])
+        var v = a.multiply(rowFactor, g[j])
         if smoothing {
           v = a.add(v, a.multiply(epsOverC, a.subtract(a.multiply(p[j], weightSum), o.weight(j))))
         }

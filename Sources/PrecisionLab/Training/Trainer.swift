@@ -2,13 +2,13 @@ import SoftmaxSpec
 
 /// How a softmax regression is trained (`softmax-lab train`).
 public struct TrainingSettings: Sendable, Equatable {
-  public var variant: Variant = .fused
-  public var format: Format = .float32
-  public var policy: Policy = .native
-  public var epochs: Int = 10
-  public var batchSize: Int = 64
-  public var learningRate: Double = 0.05
-  public var labelSmoothing: Double = 0
+  public var variant: Variant
+  public var format: Format
+  public var policy: Policy
+  public var epochs: Int
+  public var batchSize: Int
+  public var learningRate: Double
+  public var labelSmoothing: Double
 
   public init(variant: Variant = .fused, format: Format = .float32, policy: Policy = .native, epochs: Int = 10,
               batchSize: Int = 64, learningRate: Double = 0.05, labelSmoothing: Double = 0)
@@ -25,12 +25,10 @@ public struct TrainingSettings: Sendable, Equatable {
 
 /// Where training first produced an infinite or NaN value.
 public struct Breakdown: Sendable, Equatable {
-  public enum Quantity: String, Sendable { case loss, theta }
   /// 1-based epoch, 1-based step within it, and 1-based step counted from the start.
   public let epoch: Int
   public let step: Int
   public let globalStep: Int
-  public let quantity: Quantity
 }
 
 /// One epoch's record.
@@ -101,7 +99,7 @@ public enum Trainer {
                                        policy: s.policy, options: options)
         losses.append(r.loss[0])
         if lossBreak == nil && !r.loss[0].isFinite {
-          lossBreak = Breakdown(epoch: epoch, step: step, globalStep: globalStep, quantity: .loss)
+          lossBreak = Breakdown(epoch: epoch, step: step, globalStep: globalStep)
         }
         // theta[f][c] -= lr * sum_b X[b][f] G[b][c]
         for f in 0..<n {
@@ -113,7 +111,7 @@ public enum Trainer {
           }
         }
         if thetaBreak == nil && theta.contains(where: { !$0.isFinite }) {
-          thetaBreak = Breakdown(epoch: epoch, step: step, globalStep: globalStep, quantity: .theta)
+          thetaBreak = Breakdown(epoch: epoch, step: step, globalStep: globalStep)
         }
         start = end
       }
