@@ -1,6 +1,19 @@
 // swift-tools-version:6.0
 // softmax-lab: accuracy and speed of the softmax family against an MPFR reference.
-// Data flows one way: cases -> kernels and reference -> measures -> reports -> CLI.
+//
+// One module per concept; data flows one way, and the compiler holds it (a target can import
+// only what it declares):
+//
+//   LabSupport                                   seeded RNG, JSON, atomic writes, text tables
+//   SoftmaxSpec                                  the words: Format, Op, Variant, Policy, ...
+//   SoftmaxKernels  <- SoftmaxSpec                SIMD and textbook kernels, exp/log/log1p
+//   ExactReference  <- SoftmaxSpec, MPFR          exact results, correctly rounded
+//   Cases           <- SoftmaxSpec, LabSupport    case families, generator, case files
+//   Accuracy        <- kernels, reference, cases  measures, aggregates, row and batch evaluation
+//   Experiments     <- Accuracy                   runner, baseline/check, bench, training
+//   Reports         <- Experiments                Markdown, SVG plots, findings, CLI renderers
+//   softmax-lab     <- Reports                    the CLI: one file per subcommand
+//
 // A kernel never imports the reference; the reference never imports the lab.
 import PackageDescription
 
@@ -8,9 +21,12 @@ let package = Package(
   name: "softmax-lab",
   products: [
     .executable(name: "softmax-lab", targets: ["softmax-lab"]),
-    .library(name: "PrecisionLab", targets: ["PrecisionLab"]),
     .library(name: "SoftmaxKernels", targets: ["SoftmaxKernels"]),
     .library(name: "ExactReference", targets: ["ExactReference"]),
+    .library(name: "Cases", targets: ["Cases"]),
+    .library(name: "Accuracy", targets: ["Accuracy"]),
+    .library(name: "Experiments", targets: ["Experiments"]),
+    .library(name: "Reports", targets: ["Reports"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,31 +39,53 @@ let package = Package(
       providers: [.apt(["libmpfr-dev", "libgmp-dev"])]),
     // The safe Swift type that owns each mpfr_t; no C pointer leaves this module.
     .target(name: "MPFR", dependencies: ["CMPFR"]),
-    // The words of SPEC.md: formats, operations, variants, precision policies.
+    // What every other module may share: seeded RNG, libm-free math for generators and plots,
+    // JSON, atomic file writes, a lock, text tables, number formatting.
+    .target(name: "LabSupport"),
+    // The words of docs/definitions.md: formats, operations, variants, policies, batch-loss options.
     .target(name: "SoftmaxSpec"),
-    // The kernels under study (scalar textbook versions for now).
+    // The kernels under study: SIMD kernels of every variant and the scalar textbook kernels.
     .target(
       name: "SoftmaxKernels",
       dependencies: ["SoftmaxSpec", .product(name: "RealModule", package: "swift-numerics")]),
     // Exact results correctly rounded to each format (Ziv's strategy on MPFR intervals).
     .target(name: "ExactReference", dependencies: ["SoftmaxSpec", "MPFR"]),
-    // Measures (ULP error, status, aggregates) and evaluation of kernels against the reference.
+    // The case families, their seeded generator, case files, hard-to-round elementary inputs.
+    .target(name: "Cases", dependencies: ["SoftmaxSpec", "LabSupport"]),
+    // Measures, aggregates, kernels evaluated against the reference (rows, batches, elementary).
     .target(
-      name: "PrecisionLab",
-      dependencies: ["SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR"]),
+      name: "Accuracy",
+      dependencies: ["SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR", "Cases", "LabSupport"]),
+    // Experiments: the runner, baseline and check, bench, training, the reduction study.
+    .target(
+      name: "Experiments",
+      dependencies: ["Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
+    // What people read: reports/, plots, findings, the CLI's tables.
+    .target(
+      name: "Reports",
+      dependencies: ["Experiments", "Accuracy", "Cases", "SoftmaxSpec", "ExactReference", "LabSupport"]),
     .executableTarget(
       name: "softmax-lab",
       dependencies: [
-        "PrecisionLab", "SoftmaxSpec",
+        "Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Exercises the wrapper for `valgrind --leak-check=full` (MPFRTests runs it).
     .executableTarget(name: "mpfr-leak-check", dependencies: ["MPFR"]),
     .testTarget(name: "MPFRTests", dependencies: ["MPFR", "mpfr-leak-check"]),
     .testTarget(
-      name: "ExactReferenceTests", dependencies: ["ExactReference", "MPFR"], exclude: ["Fixtures"]),
-    .testTarget(name: "SoftmaxKernelsTests", dependencies: ["SoftmaxKernels", "PrecisionLab", "ExactReference"]),
-    .testTarget(name: "PrecisionLabTests", dependencies: ["PrecisionLab"]),
-    .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference"]),
+      name: "ExactReferenceTests", dependencies: ["ExactReference", "SoftmaxSpec", "MPFR"], exclude: ["Fixtures"]),
+    .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
+    .testTarget(
+      name: "CasesTests", dependencies: ["Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
+    // Kernel tests depend on kernels, cases, accuracy and the reference only.
+    .testTarget(
+      name: "SoftmaxKernelsTests",
+      dependencies: ["SoftmaxKernels", "Cases", "Accuracy", "ExactReference", "SoftmaxSpec", "LabSupport"]),
+    .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "ExactReference", "SoftmaxSpec"]),
+    .testTarget(
+      name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec"]),
+    .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec"]),
   ]
 )

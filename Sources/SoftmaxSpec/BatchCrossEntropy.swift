@@ -1,5 +1,5 @@
 /// How the per-row losses l_n of a batch are reduced (SPEC.md, "Batch cross-entropy").
-public enum Reduction: String, CaseIterable, Sendable, Codable {
+public enum LossReduction: String, CaseIterable, Sendable, Codable {
   /// The vector l (0 at ignored rows).
   case none
   /// sum_n l_n / sum_n w_{t_n} over the rows not ignored; NaN (0/0) when that denominator is 0.
@@ -18,12 +18,12 @@ public struct CrossEntropyOptions: Sendable, Equatable {
   public var ignoreIndex: Int
   /// eps in [0, 1]: the target distribution is (1 - eps) onehot(t) + eps / C.
   public var labelSmoothing: Double
-  public var reduction: Reduction
+  public var reduction: LossReduction
 
   public static let defaultIgnoreIndex = -100
 
   public init(weights: [Double]? = nil, ignoreIndex: Int = CrossEntropyOptions.defaultIgnoreIndex,
-              labelSmoothing: Double = 0, reduction: Reduction = .mean)
+              labelSmoothing: Double = 0, reduction: LossReduction = .mean)
   {
     self.weights = weights
     self.ignoreIndex = ignoreIndex

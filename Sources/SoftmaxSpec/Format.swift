@@ -44,13 +44,41 @@ public enum Format: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// The format the `wide` policy computes in: float16 -> float32, float32 -> float64; float64
-  /// has no wider hardware format, so its `wide` is its `native`.
+  /// Bytes of one value in memory.
+  public var byteWidth: Int {
+    switch self {
+    case .float16: return 2
+    case .float32: return 4
+    case .float64: return 8
+    }
+  }
+
+  /// The format the `wide` policy computes in: float16 -> float32, float32 -> float64. float64
+  /// has no wider hardware format: it is its own wider format, which makes its `wide` its
+  /// `native` (`effectivePolicy`). This is the only place that rule is written.
   public var wider: Format {
     switch self {
     case .float16: return .float32
     case .float32, .float64: return .float64
     }
+  }
+
+  /// The policy that actually runs for `policy`: `native` where the format has no wider format
+  /// (float64's `wide` is its `native`), `policy` otherwise.
+  public func effectivePolicy(_ policy: Policy) -> Policy {
+    policy == .wide && wider == self ? .native : policy
+  }
+
+  /// The policies that differ for this format, in `Policy.allCases` order: [native, wide], or
+  /// [native] for float64.
+  public var distinctPolicies: [Policy] { Policy.allCases.filter { effectivePolicy($0) == $0 } }
+
+  /// The distinct effective policies of `policies` for this format, in their order (float64:
+  /// `wide` runs as `native`, once).
+  public func effectivePolicies(_ policies: [Policy]) -> [Policy] {
+    var out: [Policy] = []
+    for p in policies.map(effectivePolicy) where !out.contains(p) { out.append(p) }
+    return out
   }
 
   /// The Double nearest to `value` that is a value of this format (round to nearest, ties to even,

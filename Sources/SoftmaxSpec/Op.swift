@@ -28,12 +28,8 @@ public enum Op: String, CaseIterable, Sendable, Codable {
 public enum Policy: String, CaseIterable, Sendable, Codable {
   case native, wide
 
-  /// The policies that differ for a format: float64's `wide` is its `native`.
-  public static func distinct(for format: Format) -> [Policy] {
-    format == .float64 ? [.native] : [.native, .wide]
-  }
-
-  /// The format the arithmetic is done in.
+  /// The format the arithmetic is done in: the storage format for `native`, `format.wider`
+  /// for `wide`.
   public func computeFormat(for format: Format) -> Format {
     self == .native ? format : format.wider
   }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Cases
 import Foundation
-import PrecisionLab
+import LabSupport
+import Reports
 import SoftmaxSpec
 
 /// `softmax-lab cases`: the case families, one case, or rows exported for other tools.
@@ -16,21 +18,7 @@ struct CasesCommand: ParsableCommand {
     @OptionGroup var caseOptions: CaseOptions
 
     func run() throws {
-      let settings = try caseOptions.settings()
-      var out = "case families (seed \(settings.seed)); a case id is family/index\n"
-      for family in CaseFamily.allCases {
-        let rows = settings.rows(family), n = settings.length(family)
-        let size = family == .hugeN ? "\(rows) rows of 32768 to 262144 logits"
-          : family == .seed ? "\(rows) fixed rows" : "\(rows) rows x \(n) logits"
-        out += "\n\(family.rawValue): \(family.summary)\n  \(size)\n"
-        if let name = family.parameterName {
-          let ranges = Format.allCases.compactMap { f in
-            family.parameterRange(f, length: n).map { "\(f.rawValue) \($0)" }
-          }
-          out += "  \(name): " + ranges.joined(separator: "; ") + "\n"
-        }
-      }
-      FileHandle.standardOutput.write(Data(out.utf8))
+      FileHandle.standardOutput.write(Data(CaseOutput.list(caseOptions.settings).utf8))
     }
   }
 
@@ -40,18 +28,14 @@ struct CasesCommand: ParsableCommand {
     @Argument(help: "The case id, e.g. wide-spread/17.")
     var id: String
 
-    @Option(help: "The format the row is made in: \(names(Format.self)).")
+    @Option(help: "The format the row is made in.")
     var format: Format = .float32
 
     @OptionGroup var caseOptions: CaseOptions
 
     func run() throws {
-      let c = try generatedCase(id, format: format, settings: try caseOptions.settings())
-      var out = "case \(c.id) (\(format.rawValue), seed \(caseOptions.seed)): \(c.note)\n"
-      if let name = c.family.parameterName, let p = c.parameter { out += "\(name): \(p)\n" }
-      out += "target: \(c.target)\nlogits (\(c.logits.count)):\n"
-      for (i, x) in c.logits.enumerated() { out += "  \(i)  \(format.shortestDecimal(x))\n" }
-      FileHandle.standardOutput.write(Data(out.utf8))
+      let c = try Generator.make(id: id, format: format, settings: caseOptions.settings)
+      FileHandle.standardOutput.write(Data(CaseOutput.show(c, seed: caseOptions.seed).utf8))
     }
   }
 
@@ -59,10 +43,9 @@ struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write cases to JSON (default) or CSV, for other tools and for `eval --file`.")
 
-    @Option(name: .customLong("family"), help: "Families, repeated or comma-separated; default all.")
-    var families: [String] = []
+    @OptionGroup var familyOptions: FamilyOptions
 
-    @Option(help: "The format the rows are made in: \(names(Format.self)).")
+    @Option(help: "The format the rows are made in.")
     var format: Format = .float32
 
     @OptionGroup var caseOptions: CaseOptions
@@ -74,19 +57,10 @@ struct CasesCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-      let settings = try caseOptions.settings()
-      let families: [CaseFamily] = families.isEmpty ? CaseFamily.allCases : try parseList(families, option: "family")
-      let cases = families.flatMap { Generator.cases($0, format: format, settings: settings) }
+      let settings = caseOptions.settings
+      let cases = familyOptions.families.flatMap { Generator.cases($0, format: format, settings: settings) }
       let text = csv ? CaseFile.csv(cases, format: format) : CaseFile.json(cases, format: format, settings: settings)
-      if let output {
-        do {
-          try writeAtomically(text, to: output)
-        } catch {
-          throw InputError("cannot write \(output): \(error.localizedDescription)")
-        }
-      } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-      }
+      try emit(text, to: output ?? "-")
     }
   }
 }

@@ -1,3 +1,4 @@
+import Accuracy
 import ArgumentParser
 import Foundation
 
@@ -26,10 +27,4 @@ struct SoftmaxLab: ParsableCommand {
       Foundation.exit(2)
     }
   }
-}
-
-/// An input or usage error with a one-line message.
-struct InputError: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,6 @@
+import Accuracy
 import ExactReference
 import Foundation
-import PrecisionLab
-import SoftmaxKernels
 import SoftmaxSpec
 import Testing
 
@@ -16,7 +15,7 @@ let longTests = ProcessInfo.processInfo.environment["LONG_TESTS"] != nil
 struct ElementaryTests {
   @Test("float16: every bit pattern within the bound, specials exact", arguments: ElementaryFunction.allCases)
   func float16(_ f: ElementaryFunction) {
-    let r = ElementaryErrors.float16(f)
+    let r = ElementarySweep.float16(f)
     #expect(r.inputs == 65536)
     #expect(r.maxULP <= elementaryBound(f), "worst input \(r.worstInput)")
     #expect(r.wrongSpecials == 0, "first at \(r.wrongSpecialInput ?? .nan)")
@@ -24,7 +23,7 @@ struct ElementaryTests {
 
   @Test("float32: a sample of every binade within the bound", arguments: ElementaryFunction.allCases)
   func float32(_ f: ElementaryFunction) {
-    let r = ElementaryErrors.float32(f, exhaustive: false, perBinade: 300)
+    let r = ElementarySweep.float32(f, exhaustive: false, perBinade: 300)
     #expect(r.inputs == 512 * 300)
     #expect(r.maxULP <= elementaryBound(f), "worst input \(r.worstInput)")
     #expect(r.wrongSpecials == 0, "first at \(r.wrongSpecialInput ?? .nan)")
@@ -32,7 +31,7 @@ struct ElementaryTests {
 
   @Test("float64: random and CORE-MATH hard-to-round inputs within the bound", arguments: ElementaryFunction.allCases)
   func float64(_ f: ElementaryFunction) {
-    let r = ElementaryErrors.float64(f, count: 3000)
+    let r = ElementarySweep.float64(f, count: 3000)
     #expect(r.maxULP <= elementaryBound(f), "worst input \(r.worstInput)")
     #expect(r.wrongSpecials == 0, "first at \(r.wrongSpecialInput ?? .nan)")
   }
@@ -41,7 +40,7 @@ struct ElementaryTests {
         .enabled(if: longTests, "set LONG_TESTS=1 for the exhaustive float32 sweep"),
         arguments: ElementaryFunction.allCases)
   func float32Exhaustive(_ f: ElementaryFunction) {
-    let r = ElementaryErrors.float32(f, exhaustive: true)
+    let r = ElementarySweep.float32(f, exhaustive: true)
     #expect(r.inputs == 1 << 32)
     #expect(r.maxULP <= elementaryBound(f), "worst input \(r.worstInput)")
     #expect(r.wrongSpecials == 0)
@@ -94,9 +93,9 @@ struct ElementaryTests {
   /// The function on lanes of the format.
   func run(_ f: ElementaryFunction, _ x: [Double], _ format: Format) -> [Double] {
     switch format {
-    case .float16: return ElementaryErrors.evaluate(f, x.map { Float16($0) }).map(Double.init)
-    case .float32: return ElementaryErrors.evaluate(f, x.map { Float($0) }).map(Double.init)
-    case .float64: return ElementaryErrors.evaluate(f, x)
+    case .float16: return ElementarySweep.evaluate(f, x.map { Float16($0) }).map(Double.init)
+    case .float32: return ElementarySweep.evaluate(f, x.map { Float($0) }).map(Double.init)
+    case .float64: return ElementarySweep.evaluate(f, x)
     }
   }
 }

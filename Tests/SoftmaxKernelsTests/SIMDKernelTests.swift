@@ -1,6 +1,8 @@
+import Accuracy
+import Cases
 import ExactReference
 import Foundation
-import PrecisionLab
+import LabSupport
 import SoftmaxKernels
 import SoftmaxSpec
 import Testing
@@ -214,8 +216,8 @@ struct SIMDMechanicsTests {
     batch(Float64Native.self)
   }
 
-  @Test("every summation gives the sum to its bound on a long row", arguments: Summation.allCases)
-  func summations(_ s: Summation) throws {
+  @Test("every summation gives the sum to its bound on a long row", arguments: SIMDSummation.allCases)
+  func summations(_ s: SIMDSummation) throws {
     var rng = Xoshiro256StarStar(seed: 9)
     let row = (0..<4099).map { _ in Double(Float(rng.gaussian())) }
     let exact = try Reference.evaluate(row, format: .float32, operations: [.lse]).results[.lse]![0]

@@ -1,6 +1,6 @@
-import Foundation
+import Accuracy
 import ExactReference
-import PrecisionLab
+import Foundation
 import SoftmaxKernels
 import SoftmaxSpec
 import Testing

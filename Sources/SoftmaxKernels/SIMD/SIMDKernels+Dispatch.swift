@@ -2,32 +2,33 @@ import Dispatch
 import SoftmaxSpec
 
 extension SIMDKernels {
-  /// The variants with a SIMD kernel (all of SPEC.md's).
+  /// The variants with a SIMD kernel: every variant.
   public static let variants: [Variant] = Variant.allCases
 
   /// `op` by `variant` on one row of `format` values (carried as Doubles) under `policy`; nil when
   /// the variant does not apply to the operation.
   public static func evaluate(
     _ op: Op, _ variant: Variant, row: [Double], format: Format, policy: Policy, target: Int,
-    summation: Summation? = nil
+    summation: SIMDSummation? = nil
   ) -> [Double]? {
     guard variant.applies(to: op) else { return nil }
-    func go<L: Lanes>(_: L.Type) -> [Double] {
+    return withLanes(format, policy, RowTask(op: op, variant: variant, row: row, target: target, summation: summation))
+  }
+
+  /// One row through `run`, converted from and to Doubles.
+  struct RowTask: LanesTask {
+    let op: Op, variant: Variant, row: [Double], target: Int, summation: SIMDSummation?
+
+    func run<L: Lanes>(_: L.Type) -> [Double] {
       let x = row.map { L.Storage($0) }
       var out = [L.Storage](repeating: 0, count: op.outputCount(rowLength: row.count))
       x.withUnsafeBufferPointer { xp in
-        out.withUnsafeMutableBufferPointer { op_ in
-          _ = run(L.self, op, variant, xp.baseAddress!, row.count, target: target, op_.baseAddress!, summation: summation)
+        out.withUnsafeMutableBufferPointer { o in
+          _ = SIMDKernels.run(L.self, op, variant, xp.baseAddress!, row.count, target: target, o.baseAddress!,
+                              summation: summation)
         }
       }
       return out.map { Double($0) }
-    }
-    switch (format, policy) {
-    case (.float16, .native): return go(Float16Native.self)
-    case (.float16, .wide): return go(Float16Wide.self)
-    case (.float32, .native): return go(Float32Native.self)
-    case (.float32, .wide): return go(Float32Wide.self)
-    case (.float64, _): return go(Float64Native.self)
     }
   }
 
@@ -38,7 +39,7 @@ extension SIMDKernels {
   public static func runBatch<L: Lanes>(
     _: L.Type, _ op: Op, _ variant: Variant, _ x: UnsafePointer<L.Storage>, rows: Int, n: Int,
     targets: UnsafePointer<Int32>, _ out: UnsafeMutablePointer<L.Storage>, threads: Int,
-    summation: Summation? = nil
+    summation: SIMDSummation? = nil
   ) {
     let width = op.outputCount(rowLength: n)
     let blocks = max(1, min(threads, rows))

@@ -51,7 +51,7 @@ public enum SIMDKernels {
 
   /// The sum of `term(i, count)` over the row's vectors (lanes past count must be 0), by `summation`.
   @inlinable @inline(__always)
-  public static func sum<L: Lanes>(_: L.Type, _ n: Int, _ summation: Summation, _ term: (Int, Int) -> L.V) -> L.V.Scalar {
+  public static func sum<L: Lanes>(_: L.Type, _ n: Int, _ summation: SIMDSummation, _ term: (Int, Int) -> L.V) -> L.V.Scalar {
     let w = L.width
     switch summation {
     case .sequential:
@@ -60,7 +60,7 @@ public enum SIMDKernels {
       while i < n {
         let count = min(w, n - i)
         let e = term(i, count)
-        for j in 0..<count { s = L.scalar(s + e[j]) }
+        for j in 0..<count { s = L.roundScalar(s + e[j]) }
         i += w
       }
       return s
@@ -68,7 +68,7 @@ public enum SIMDKernels {
       var acc = L.splat(0)
       var i = 0
       while i < n {
-        acc = L.r(acc + term(i, min(w, n - i)))
+        acc = L.round(acc + term(i, min(w, n - i)))
         i += w
       }
       return lanesInOrder(L.self, acc)
@@ -79,11 +79,11 @@ public enum SIMDKernels {
       var i = 0
       while i < n {
         let e = term(i, min(w, n - i))
-        let t = L.r(acc + e)
+        let t = L.round(acc + e)
         // Neumaier: the exact error of acc + e, computed from whichever is larger in magnitude.
         let accLarger = magnitude(L.self, acc) .>= magnitude(L.self, e)
-        let errorIfAcc = L.r(L.r(acc - t) + e), errorIfE = L.r(L.r(e - t) + acc)
-        c = L.r(c + errorIfE.replacing(with: errorIfAcc, where: accLarger))
+        let errorIfAcc = L.round(L.round(acc - t) + e), errorIfE = L.round(L.round(e - t) + acc)
+        c = L.round(c + errorIfE.replacing(with: errorIfAcc, where: accLarger))
         acc = t
         i += w
       }
@@ -91,12 +91,12 @@ public enum SIMDKernels {
       var s: L.V.Scalar = 0, cs: L.V.Scalar = 0
       for j in 0..<w {
         let a = acc[j]
-        let t = L.scalar(s + a)
-        cs = L.scalar(cs + (abs(s) >= abs(a) ? L.scalar(L.scalar(s - t) + a) : L.scalar(L.scalar(a - t) + s)))
+        let t = L.roundScalar(s + a)
+        cs = L.roundScalar(cs + (abs(s) >= abs(a) ? L.roundScalar(L.roundScalar(s - t) + a) : L.roundScalar(L.roundScalar(a - t) + s)))
         s = t
-        cs = L.scalar(cs + c[j])
+        cs = L.roundScalar(cs + c[j])
       }
-      return L.scalar(s + cs)
+      return L.roundScalar(s + cs)
     }
   }
 
@@ -108,7 +108,7 @@ public enum SIMDKernels {
   @inlinable @inline(__always)
   static func lanesInOrder<L: Lanes>(_: L.Type, _ v: L.V) -> L.V.Scalar {
     var s = v[0]
-    for j in 1..<L.width { s = L.scalar(s + v[j]) }
+    for j in 1..<L.width { s = L.roundScalar(s + v[j]) }
     return s
   }
 
@@ -120,21 +120,21 @@ public enum SIMDKernels {
       var acc = L.splat(0)
       var i = lo
       while i < hi {
-        acc = L.r(acc + term(i, min(w, hi - i)))
+        acc = L.round(acc + term(i, min(w, hi - i)))
         i += w
       }
       return lanesInOrder(L.self, acc)
     }
     let mid = lo + ((hi - lo) / 2 + w - 1) / w * w
-    return L.scalar(pairwise(L.self, lo, mid, term) + pairwise(L.self, mid, hi, term))
+    return L.roundScalar(pairwise(L.self, lo, mid, term) + pairwise(L.self, mid, hi, term))
   }
 
   /// x + y exactly as hi + lo (Knuth's TwoSum, in the lane type).
   @inlinable @inline(__always)
   static func twoSum<L: Lanes>(_: L.Type, _ a: L.V, _ b: L.V) -> (hi: L.V, lo: L.V) {
-    let s = L.r(a + b)
-    let bb = L.r(s - a)
-    return (s, L.r(L.r(a - L.r(s - bb)) + L.r(b - bb)))
+    let s = L.round(a + b)
+    let bb = L.round(s - a)
+    return (s, L.round(L.round(a - L.round(s - bb)) + L.round(b - bb)))
   }
 
   /// 0, 1, ..., width - 1.
@@ -152,7 +152,7 @@ public enum SIMDKernels {
   @inlinable
   public static func run<L: Lanes>(
     _: L.Type, _ op: Op, _ variant: Variant, _ x: UnsafePointer<L.Storage>, _ n: Int, target t: Int,
-    _ out: UnsafeMutablePointer<L.Storage>, summation: Summation? = nil
+    _ out: UnsafeMutablePointer<L.Storage>, summation: SIMDSummation? = nil
   ) -> Bool {
     guard variant.applies(to: op) else { return false }
     let summation = summation ?? .default(for: variant)
@@ -181,35 +181,35 @@ public enum SIMDKernels {
       let s = L.splat(sum(L.self, n, summation) { i, c in L.exp(L.load(x + i, count: c, fill: -.infinity)) })
       switch op {
       case .lse: first(L.log(s))
-      case .softmax: each { v, _ in L.r(L.exp(v) / s) }
-      case .logSoftmax: each { v, _ in L.log(L.r(L.exp(v) / s)) }
-      case .crossEntropy: first(L.r(-L.log(L.r(L.exp(L.splat(xt)) / s))))
-      case .ceGradient: each { v, i in L.r(L.r(L.exp(v) / s) - onehot(i)) }
+      case .softmax: each { v, _ in L.round(L.exp(v) / s) }
+      case .logSoftmax: each { v, _ in L.log(L.round(L.exp(v) / s)) }
+      case .crossEntropy: first(L.round(-L.log(L.round(L.exp(L.splat(xt)) / s))))
+      case .ceGradient: each { v, i in L.round(L.round(L.exp(v) / s) - onehot(i)) }
       }
     case .shifted, .fused, .divisionFree, .chained:
       let m = maximum(L.self, x, n)
       let mv = L.splat(m)
-      let s = L.splat(sum(L.self, n, summation) { i, c in L.exp(L.r(L.load(x + i, count: c, fill: -.infinity) - mv)) })
+      let s = L.splat(sum(L.self, n, summation) { i, c in L.exp(L.round(L.load(x + i, count: c, fill: -.infinity) - mv)) })
       let logS = L.log(s)
-      let lse = L.r(mv + logS)
-      func p(_ v: L.V) -> L.V { L.r(L.exp(L.r(v - mv)) / s) }
+      let lse = L.round(mv + logS)
+      func p(_ v: L.V) -> L.V { L.round(L.exp(L.round(v - mv)) / s) }
       switch (op, variant) {
       case (.lse, _): first(lse)
-      case (.softmax, .divisionFree): each { v, _ in L.exp(L.r(v - lse)) }
+      case (.softmax, .divisionFree): each { v, _ in L.exp(L.round(v - lse)) }
       case (.softmax, _): each { v, _ in p(v) }
       case (.logSoftmax, .shifted): each { v, _ in L.log(p(v)) }
-      case (.logSoftmax, _): each { v, _ in L.r(L.r(v - mv) - logS) }
-      case (.crossEntropy, .shifted): first(L.r(-L.log(p(L.splat(xt)))))
-      case (.crossEntropy, _): first(L.r(lse - L.splat(xt)))
+      case (.logSoftmax, _): each { v, _ in L.round(L.round(v - mv) - logS) }
+      case (.crossEntropy, .shifted): first(L.round(-L.log(p(L.splat(xt)))))
+      case (.crossEntropy, _): first(L.round(lse - L.splat(xt)))
       case (.ceGradient, .chained):
         let pt = p(L.splat(xt))
-        let gt = L.r(L.splat(-1) / pt)
-        let dot = L.r(gt * pt)  // sum_j g_j p_j: only g_t is not 0
+        let gt = L.round(L.splat(-1) / pt)
+        let dot = L.round(gt * pt)  // sum_j g_j p_j: only g_t is not 0
         each { v, i in
           let g = L.splat(0).replacing(with: gt, where: at(i, t))
-          return L.r(p(v) * L.r(g - dot))
+          return L.round(p(v) * L.round(g - dot))
         }
-      case (.ceGradient, _): each { v, i in L.r(p(v) - onehot(i)) }
+      case (.ceGradient, _): each { v, i in L.round(p(v) - onehot(i)) }
       }
     case .online:
       var mAcc = L.splat(-.infinity), dAcc = L.splat(0)
@@ -218,26 +218,26 @@ public enum SIMDKernels {
         let v = L.load(x + i, count: min(w, n - i), fill: -.infinity)
         let mNew = mAcc.replacing(with: v, where: v .> mAcc)
         let empty = mNew .== L.splat(-.infinity)  // nothing but -inf so far: keep d = 0
-        let scale = L.exp(L.r(mAcc - mNew)).replacing(with: L.splat(1), where: empty)
-        let term = L.exp(L.r(v - mNew)).replacing(with: L.splat(0), where: empty)
-        dAcc = L.r(L.r(dAcc * scale) + term)
+        let scale = L.exp(L.round(mAcc - mNew)).replacing(with: L.splat(1), where: empty)
+        let term = L.exp(L.round(v - mNew)).replacing(with: L.splat(0), where: empty)
+        dAcc = L.round(L.round(dAcc * scale) + term)
         mAcc = mNew
         i += w
       }
       var m = mAcc[0]
       for j in 1..<w where mAcc[j] > m { m = mAcc[j] }
       let mv = L.splat(m)
-      let scaled = L.r(dAcc * L.exp(L.r(mAcc - mv)).replacing(with: L.splat(0), where: mAcc .== L.splat(-.infinity)))
+      let scaled = L.round(dAcc * L.exp(L.round(mAcc - mv)).replacing(with: L.splat(0), where: mAcc .== L.splat(-.infinity)))
       let s = L.splat(lanesInOrder(L.self, scaled))
       let logS = L.log(s)
-      let lse = L.r(mv + logS)
-      func p(_ v: L.V) -> L.V { L.r(L.exp(L.r(v - mv)) / s) }
+      let lse = L.round(mv + logS)
+      func p(_ v: L.V) -> L.V { L.round(L.exp(L.round(v - mv)) / s) }
       switch op {
       case .lse: first(lse)
       case .softmax: each { v, _ in p(v) }
-      case .logSoftmax: each { v, _ in L.r(L.r(v - mv) - logS) }
-      case .crossEntropy: first(L.r(lse - L.splat(xt)))
-      case .ceGradient: each { v, i in L.r(p(v) - onehot(i)) }
+      case .logSoftmax: each { v, _ in L.round(L.round(v - mv) - logS) }
+      case .crossEntropy: first(L.round(lse - L.splat(xt)))
+      case .ceGradient: each { v, i in L.round(p(v) - onehot(i)) }
       }
     case .accurate:
       let m = maximum(L.self, x, n)
@@ -248,7 +248,7 @@ public enum SIMDKernels {
         let (hi, lo0) = twoSum(L.self, v, minusM)
         let lo = lo0.replacing(with: L.splat(0), where: hi .== L.splat(-.infinity))
         let big = L.exp(hi)
-        return (hi, lo, L.r(big + L.r(big * lo)))
+        return (hi, lo, L.round(big + L.round(big * lo)))
       }
       let sPrime = sum(L.self, n, summation) { i, c in
         let e = split(L.load(x + i, count: c, fill: -.infinity)).e
@@ -256,23 +256,23 @@ public enum SIMDKernels {
       }
       let sp = L.splat(sPrime)
       let l = L.log1p(sp)
-      let total = L.r(L.splat(1) + sp)
+      let total = L.round(L.splat(1) + sp)
       switch op {
-      case .lse: first(L.r(mv + l))
-      case .logSoftmax: each { v, _ in let d = split(v); return L.r(L.r(d.hi - l) + d.lo) }
-      case .crossEntropy: let d = split(L.splat(xt)); first(L.r(L.r(l - d.hi) - d.lo))
+      case .lse: first(L.round(mv + l))
+      case .logSoftmax: each { v, _ in let d = split(v); return L.round(L.round(d.hi - l) + d.lo) }
+      case .crossEntropy: let d = split(L.splat(xt)); first(L.round(L.round(l - d.hi) - d.lo))
       case .softmax:
-        each { v, i in L.r(split(v).e / total).replacing(with: L.r(L.splat(1) / total), where: at(i, k)) }
+        each { v, i in L.round(split(v).e / total).replacing(with: L.round(L.splat(1) / total), where: at(i, k)) }
       case .ceGradient:
         let atTarget: L.V
         if t == k {
-          atTarget = L.r(-L.r(sp / total))
+          atTarget = L.round(-L.round(sp / total))
         } else {
           let et = split(L.splat(xt)).e
-          atTarget = L.r(-L.r(L.r(L.splat(1) + L.r(sp - et)) / total))
+          atTarget = L.round(-L.round(L.round(L.splat(1) + L.round(sp - et)) / total))
         }
         each { v, i in
-          let p = L.r(split(v).e / total).replacing(with: L.r(L.splat(1) / total), where: at(i, k))
+          let p = L.round(split(v).e / total).replacing(with: L.round(L.splat(1) / total), where: at(i, k))
           return p.replacing(with: atTarget, where: at(i, t))
         }
       }

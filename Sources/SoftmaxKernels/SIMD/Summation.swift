@@ -8,14 +8,14 @@ import SoftmaxSpec
 ///   (<= ceil(log2 n) u sum);
 /// - `compensated`: Neumaier's compensated summation per lane, the lanes combined the same way
 ///   (O(u) independent of n).
-public enum Summation: String, CaseIterable, Sendable, Codable {
+public enum SIMDSummation: String, CaseIterable, Sendable, Codable {
   case sequential
   case laneParallel = "lane-parallel"
   case pairwise
   case compensated
 
   /// The summation a variant uses unless told otherwise: `accurate` needs `compensated`.
-  public static func `default`(for variant: Variant) -> Summation {
+  public static func `default`(for variant: Variant) -> SIMDSummation {
     variant == .accurate ? .compensated : .laneParallel
   }
 }

@@ -1,0 +1,67 @@
+import ExactReference
+import MPFR
+
+/// The status of one output element (SPEC.md, "Measures"), most specific first.
+public enum Status: String, CaseIterable, Sendable, Codable {
+  /// c == RN_T(v), sign of zero included (and c == v where v is +-inf).
+  case correct
+  /// A number that is not RN_T(v) (its ULP error says how far).
+  case inaccurate
+  /// c is +-inf or NaN while RN_T(v) is finite (and not an underflow, below).
+  case overflow
+  /// c is 0 while RN_T(v) is not, or c is -inf while RN_T(v) is finite (a log of an underflowed 0).
+  case underflow
+  /// c is NaN while v is a number.
+  case nan
+  /// The row's result is undefined (every logit -inf, a NaN or a +inf logit).
+  case undefined
+}
+
+/// The measures of one computed element c against its exact value v in format T.
+public struct Measure: Sendable, Equatable {
+  /// |c - v| / ulp_T(v), computed in MPFR against v itself; +inf when c is not finite and differs
+  /// from v, 0 when c == v == +-inf; nil for undefined rows.
+  public let ulpError: Double?
+  public let correctlyRounded: Bool
+  public let overflow: Bool
+  public let underflow: Bool
+  public let nan: Bool
+  public let status: Status
+
+  /// The measure of an element of an undefined row.
+  public static let undefined = Measure(ulpError: nil, correctlyRounded: false, overflow: false,
+                                        underflow: false, nan: false, status: .undefined)
+}
+
+public enum Measures {
+  /// |c - v| / ulp_T(v) for finite c and v, computed from v's exact value (never through a Double).
+  public static func ulpError(computed c: Double, exact v: ExactValue) -> Double {
+    let (difference, _) = BigFloat.subtract(BigFloat(c), v.value, precision: max(64, v.value.precision), .nearestEven)
+    let (magnitude, _) = BigFloat.abs(difference, precision: difference.precision, .nearestEven)
+    let (ratio, _) = BigFloat.scaled(magnitude, byPowerOfTwo: -v.ulpExponent, precision: magnitude.precision, .nearestEven)
+    return ratio.double(.nearestEven)
+  }
+
+  /// The measures of SPEC.md for computed c against exact value v.
+  public static func measure(computed c: Double, exact v: ExactValue) -> Measure {
+    let rounded = v.rounded
+    let vIsNumber = !v.value.isNaN
+    let vIsFinite = v.value.isFinite
+    let correctlyRounded = c.bitPattern == rounded.bitPattern
+    let nan = c.isNaN && vIsNumber
+    let underflow = (c == 0 && rounded != 0) || (c == -.infinity && rounded.isFinite)
+    let overflow = !underflow && (c.isInfinite || c.isNaN) && rounded.isFinite
+    let ulpError: Double
+    if c.isFinite && vIsFinite {
+      ulpError = Measures.ulpError(computed: c, exact: v)
+    } else if !c.isNaN && c == rounded {
+      ulpError = 0  // c = RN_T(v) = +-inf: v = +-inf (a masked log-prob), or v beyond the format's range
+    } else {
+      ulpError = .infinity
+    }
+    let status: Status =
+      nan ? .nan : overflow ? .overflow : underflow ? .underflow : correctlyRounded ? .correct : .inaccurate
+    return Measure(ulpError: ulpError, correctlyRounded: correctlyRounded, overflow: overflow,
+                   underflow: underflow, nan: nan, status: status)
+  }
+}

@@ -1,0 +1,202 @@
+import Accuracy
+import Cases
+import Dispatch
+import Foundation
+import SoftmaxSpec
+
+/// A group of SPEC.md: operation x variant x format x policy x case family.
+public struct GroupKey: Hashable, Sendable {
+  public let kernel: KernelKind
+  public let op: Op
+  public let variant: Variant
+  public let format: Format
+  public let policy: Policy
+  public let family: CaseFamily
+
+  public init(kernel: KernelKind, op: Op, variant: Variant, format: Format, policy: Policy, family: CaseFamily) {
+    self.kernel = kernel
+    self.op = op
+    self.variant = variant
+    self.format = format
+    self.policy = policy
+    self.family = family
+  }
+}
+
+/// What an experiment runs: every combination of these, over the cases the settings make.
+public struct RunPlan: Sendable {
+  public var kernels: [KernelKind]
+  public var ops: [Op]
+  public var variants: [Variant]
+  public var formats: [Format]
+  public var policies: [Policy]
+  public var families: [CaseFamily]
+  public var settings: CaseSettings
+
+  public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = Kernels.implementedVariants,
+              formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
+              families: [CaseFamily] = CaseFamily.allCases, settings: CaseSettings = .init())
+  {
+    self.kernels = kernels
+    self.ops = ops
+    self.variants = variants
+    self.formats = formats
+    self.policies = policies
+    self.families = families
+    self.settings = settings
+  }
+
+  /// The policies run for a format: the effective ones (float64's `wide` runs once, as `native`).
+  public func policies(for format: Format) -> [Policy] { format.effectivePolicies(policies) }
+}
+
+/// One row's result in one group, for plots: the row's largest finite ULP error and whether any
+/// of its values overflowed, underflowed or was NaN.
+public struct RowPoint: Sendable {
+  public let index: Int
+  public let parameter: Double?
+  public let maxULP: Double?
+  public let failed: Bool
+}
+
+/// The aggregates of every group of a run, in the plan's order (family, format, op, variant,
+/// policy), and what was evaluated.
+public struct RunResult: Sendable {
+  public let groups: [(key: GroupKey, aggregate: Aggregate)]
+  /// Each group's rows, in row order.
+  public let rowsByGroup: [GroupKey: [RowPoint]]
+  /// Rows evaluated and reference values computed.
+  public let rows: Int
+  public let referenceValues: Int
+}
+
+/// Why a run stopped.
+public struct RunError: Error, CustomStringConvertible {
+  public let description: String
+}
+
+/// Evaluates a plan against the MPFR reference, each row's reference computed once and reused for
+/// every variant and policy, rows spread over threads. The result does not depend on the thread
+/// count: each row's measures are aggregated alone, then merged in row order.
+public enum Runner {
+  /// One row to evaluate.
+  struct Unit: Sendable {
+    let family: CaseFamily
+    let format: Format
+    let index: Int
+  }
+
+  /// Runs `plan` on `threads` threads (default: every core). `progress(done, total)` is called
+  /// after each row, from the worker threads.
+  public static func run(_ plan: RunPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                         using kernel: @escaping KernelFunction = Kernels.run,
+                         progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
+  {
+    for v in plan.variants where !plan.kernels.contains(where: { Kernels.variants($0).contains(v) }) {
+      throw RunError(description: EvaluationError.notImplemented(v, plan.kernels.first ?? .simd).description)
+    }
+    let units: [Unit] = plan.families.flatMap { family in
+      plan.formats.flatMap { format in
+        (0..<plan.settings.rows(family)).map { Unit(family: family, format: format, index: $0) }
+      }
+    }
+    // Long rows first, so that the last row to finish is a short one.
+    let order = units.indices.sorted {
+      let a = units[$0].family == .hugeN ? 32768 << (units[$0].index % 4) : 0
+      let b = units[$1].family == .hugeN ? 32768 << (units[$1].index % 4) : 0
+      return a != b ? a > b : $0 < $1
+    }
+    let outcomes = Outcomes(count: units.count)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, units.count))) { _ in
+      while let position = outcomes.claim() {
+        let i = order[position]
+        let outcome = Result { try evaluate(units[i], plan, kernel) }
+        outcomes.store(i, outcome)
+        progress?(outcomes.finished, units.count)
+      }
+    }
+    var merged: [GroupKey: Aggregate] = [:]
+    var rowsByGroup: [GroupKey: [RowPoint]] = [:]
+    var referenceValues = 0
+    for i in units.indices {
+      let (aggregates, points, values) = try outcomes.outcome(i).get()
+      referenceValues += values
+      for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
+      for (key, point) in points { rowsByGroup[key, default: []].append(point) }
+    }
+    var groups: [(key: GroupKey, aggregate: Aggregate)] = []
+    for family in plan.families {
+      for format in plan.formats {
+        for kernel in plan.kernels {
+          for op in plan.ops {
+            for variant in plan.variants where variant.applies(to: op) {
+              for policy in plan.policies(for: format) {
+                let key = GroupKey(kernel: kernel, op: op, variant: variant, format: format, policy: policy, family: family)
+                if let aggregate = merged[key] { groups.append((key, aggregate)) }
+              }
+            }
+          }
+        }
+      }
+    }
+    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: units.count, referenceValues: referenceValues)
+  }
+
+  /// One row: the case, its reference, every variant and policy measured.
+  static func evaluate(_ unit: Unit, _ plan: RunPlan, _ kernel: KernelFunction) throws -> UnitOutcome {
+    let c = Generator.make(unit.family, index: unit.index, format: unit.format, settings: plan.settings)
+    let evaluation: RowEvaluation
+    do {
+      evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
+                                           variants: plan.variants, policies: plan.policies(for: c.format),
+                                           kernels: plan.kernels, using: kernel)
+    } catch {
+      throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
+    }
+    var aggregates: [GroupKey: Aggregate] = [:]
+    var points: [GroupKey: RowPoint] = [:]
+    for r in evaluation.results {
+      let key = GroupKey(kernel: r.kernel, op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
+      var a = Aggregate()
+      for (i, m) in r.measures.enumerated() { a.add(m, caseID: c.id, index: i, computed: r.output[i]) }
+      aggregates[key] = a
+      points[key] = RowPoint(index: c.index, parameter: c.parameter, maxULP: a.maxULP,
+                             failed: a.overflow + a.underflow + a.nan > 0)
+    }
+    let values = evaluation.reference.results.values.reduce(0) { $0 + $1.count }
+    return (aggregates, points, values)
+  }
+
+  typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int)
+}
+
+/// The rows' outcomes, filled by the worker threads (each index once), read after they finish.
+private final class Outcomes: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private(set) var finished = 0
+  private var results: [Result<Runner.UnitOutcome, Error>?]
+
+  init(count: Int) { results = Array(repeating: nil, count: count) }
+
+  func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < results.count else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func store(_ i: Int, _ r: Result<Runner.UnitOutcome, Error>) {
+    lock.lock()
+    results[i] = r
+    finished += 1
+    lock.unlock()
+  }
+
+  func outcome(_ i: Int) -> Result<Runner.UnitOutcome, Error> {
+    lock.lock()
+    defer { lock.unlock() }
+    return results[i]!
+  }
+}

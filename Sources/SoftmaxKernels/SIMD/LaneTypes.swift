@@ -1,0 +1,103 @@
+import SoftmaxSpec
+
+// The five lane types of the (format, policy) pairs; the contract is `Lanes`'s.
+
+/// float16 native: Float lanes, every operation's result rounded to Float16 (exact emulation of
+/// Float16 arithmetic: Float's 24 bits are more than 2 x 11 + 2, so rounding a Float +, -, *, /
+/// result again to Float16 is the correctly rounded Float16 result).
+public enum Float16Native: Lanes {
+  public typealias Storage = Float16
+  public typealias V = SIMD16<Float>
+  public static var width: Int { 16 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float16>, count: Int, fill: Float) -> V {
+    if count == 16 { return V(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float16>.self)) }
+    var v = V(repeating: fill)
+    for i in 0..<count { v[i] = Float(p[i]) }
+    return v
+  }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float16>, count: Int) {
+    let h = SIMD16<Float16>(v)
+    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: h, as: SIMD16<Float16>.self); return }
+    for i in 0..<count { p[i] = h[i] }
+  }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { V(SIMD16<Float16>(v)) }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { round(Elementary.exp(v)) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { round(Elementary.log(v)) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { round(Elementary.log1p(v)) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Float) -> Float { Float(Float16(x)) }
+}
+
+/// float16 wide: Float lanes, rounded to Float16 once, on store.
+public enum Float16Wide: Lanes {
+  public typealias Storage = Float16
+  public typealias V = SIMD16<Float>
+  public static var width: Int { 16 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float16>, count: Int, fill: Float) -> V { Float16Native.load(p, count: count, fill: fill) }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float16>, count: Int) { Float16Native.store(v, p, count: count) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { Elementary.log1p(v) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Float) -> Float { x }
+}
+
+/// float32 native: Float lanes.
+public enum Float32Native: Lanes {
+  public typealias Storage = Float
+  public typealias V = SIMD16<Float>
+  public static var width: Int { 16 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float) -> V { loadSame(p, count: count, fill: fill) }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, count: Int) { storeSame(v, p, count: count) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { Elementary.log1p(v) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Float) -> Float { x }
+}
+
+/// float32 wide: Double lanes, rounded to Float once, on store.
+public enum Float32Wide: Lanes {
+  public typealias Storage = Float
+  public typealias V = SIMD8<Double>
+  public static var width: Int { 8 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float>, count: Int, fill: Double) -> V {
+    if count == 8 { return V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)) }
+    var v = V(repeating: fill)
+    for i in 0..<count { v[i] = Double(p[i]) }
+    return v
+  }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, count: Int) {
+    let f = SIMD8<Float>(v)
+    if count == 8 { UnsafeMutableRawPointer(p).storeBytes(of: f, as: SIMD8<Float>.self); return }
+    for i in 0..<count { p[i] = f[i] }
+  }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { Elementary.log1p(v) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Double) -> Double { x }
+}
+
+/// float64 (native; its wide is the same): Double lanes.
+public enum Float64Native: Lanes {
+  public typealias Storage = Double
+  public typealias V = SIMD8<Double>
+  public static var width: Int { 8 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Double>, count: Int, fill: Double) -> V { loadSame(p, count: count, fill: fill) }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Double>, count: Int) { storeSame(v, p, count: count) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { Elementary.log1p(v) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Double) -> Double { x }
+}

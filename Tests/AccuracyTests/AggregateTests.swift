@@ -1,0 +1,42 @@
+import Accuracy
+import ExactReference
+import Testing
+
+@Suite("Aggregates")
+struct AggregateTests {
+  /// A hand-checked group: errors 0, 0.5, 2, 1.25 and one overflow (inf) and one underflow (0 for a
+  /// nonzero value, a finite output).
+  @Test("counts, max, p99, mean and the worst case of a hand-checked group")
+  func handChecked() throws {
+    let row = try Reference.evaluate([0, 0, 0, 0], format: .float32, operations: [.softmax])
+    let v = row.results[.softmax]![0]  // exactly 1/4
+    let ulp = Double(sign: .plus, exponent: v.ulpExponent, significand: 1)
+    var a = Aggregate()
+    let outputs = [0.25, 0.25 + ulp / 2, 0.25 + 2 * ulp, 0.25 - 1.25 * ulp, .infinity, 0]
+    for (i, c) in outputs.enumerated() {
+      a.add(Measures.measure(computed: c, exact: v), caseID: "hand/\(i / 3)", index: i % 3, computed: c)
+    }
+    a.add(.undefined, caseID: "hand/9", index: 0, computed: .nan)
+    #expect(a.count == 6 && a.undefined == 1)
+    #expect(a.correctlyRounded == 1 && a.correctlyRoundedShare == 1.0 / 6)
+    #expect(a.overflow == 1 && a.underflow == 1 && a.nan == 0)
+    let zeroError = 0.25 / ulp  // c = 0 against v = 1/4
+    #expect(a.maxULP == zeroError)
+    #expect(a.p99ULP == zeroError)  // nearest rank: ceil(0.99 * 5) = 5, the largest of 5
+    #expect(abs(a.meanULP! - (0 + 0.5 + 2 + 1.25 + zeroError) / 5) < 1e-9)
+    #expect(a.worst?.caseID == "hand/1" && a.worst?.index == 2)
+  }
+
+  @Test("the p99 of 200 values is the 198th smallest (nearest rank)")
+  func percentile() throws {
+    let row = try Reference.evaluate([0, 0], format: .float64, operations: [.softmax])
+    let v = row.results[.softmax]![0]
+    let ulp = Double(sign: .plus, exponent: v.ulpExponent, significand: 1)
+    var a = Aggregate()
+    for k in (1...200).reversed() {
+      let c = 0.5 + Double(k) * ulp
+      a.add(Measures.measure(computed: c, exact: v), caseID: "p/\(k)", index: 0, computed: c)
+    }
+    #expect(a.p99ULP == 198 && a.maxULP == 200 && a.worst?.caseID == "p/200")
+  }
+}
