@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Each line is the median of --repeats runs after one warm-up, with the spread (max - min) / \
       median. Machines are shared and noisy: compare ratios taken in one run (the copy and textbook \
-      lines are there for that). Build for speed as docs/speed.md says (release, -target-cpu).
+      lines are there for that). Build for speed as docs/kernels.md ("Speed") says (release, -target-cpu).
       """)
 
   @OptionGroup var opOptions: OpOptions<LogSoftmaxOnly>

@@ -22,9 +22,17 @@ struct SoftmaxLab: ParsableCommand {
       Foundation.exit(code.rawValue)  // a command's own verdict (check: 1 on a regression)
     } catch {
       if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
-      let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-      FileHandle.standardError.write(Data("softmax-lab: error: \(message)\n".utf8))
+      FileHandle.standardError.write(Data("softmax-lab: error: \(oneLine(message(for: error)))\n".utf8))
       Foundation.exit(2)
     }
   }
+}
+
+/// The parser's message on one line: its first line, then the list it may add below as "- item"
+/// lines (the valid values of an option), joined by commas.
+func oneLine(_ message: String) -> String {
+  let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+  guard let first = lines.first else { return message }
+  let items = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+  return items.isEmpty ? first : first + " " + items.joined(separator: ", ")
 }

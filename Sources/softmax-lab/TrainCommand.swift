@@ -11,13 +11,13 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a softmax regression by mini-batch SGD and record where precision breaks it.",
     discussion: """
-      theta (features x classes) starts at 0; each step computes the logits X theta, the mean \\
-      cross-entropy and its gradient with the chosen variant, and updates theta -= lr / B X^T (P - Y), \\
-      batches in order. Data, theta and every product and sum are values of --format, computed in \\
-      --policy's format. The data is a seeded set of Gaussian class clusters (--scale multiplies \\
-      every feature; large scales drive the logits past exp's overflow threshold), or MNIST-style \\
-      IDX files (--images, --labels; uncompressed; pixels scaled to [0, 1] times --scale). \\
-      Prints per epoch the mean loss and the training error, and the first epoch and step at \\
+      theta (features x classes) starts at 0; each step computes the logits X theta, the mean \
+      cross-entropy and its gradient with the chosen variant, and updates theta -= lr / B X^T (P - Y), \
+      batches in order. Data, theta and every product and sum are values of --format, computed in \
+      --policy's format. The data is a seeded set of Gaussian class clusters (--scale multiplies \
+      every feature; large scales drive the logits past exp's overflow threshold), or MNIST-style \
+      IDX files (--images, --labels; uncompressed; pixels scaled to [0, 1] times --scale). \
+      Prints per epoch the mean loss and the training error, and the first epoch and step at \
       which the loss or theta became inf or NaN.
       Example: softmax-lab train --variant naive --format float16 --scale 8
       """)

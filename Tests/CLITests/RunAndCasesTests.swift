@@ -81,8 +81,8 @@ struct RunAndCasesTests {
   }
 
   static let badInputs: [([String], String)] = [
-    (["run", "--family", "nope"], "unknown family 'nope'"),
-    (["cases", "export", "--family", "nope"], "unknown family 'nope'"),
+    (["run", "--family", "nope"], "The value 'nope' is invalid for '--family <family>'. Please provide one of the following: moderate, large-positive"),
+    (["cases", "export", "--family", "nope"], "The value 'nope' is invalid for '--family <family>'. Please provide one of the following: moderate, large-positive"),
     (["run", "--rows=-1"], "--rows must be at least 1"),
     (["run", "--n", "0"], "--n must be at least 2"),
     (["run", "--threads", "0"], "--threads must be at least 1"),

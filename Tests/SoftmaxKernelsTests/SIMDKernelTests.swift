@@ -7,16 +7,24 @@ import SoftmaxKernels
 import SoftmaxSpec
 import Testing
 
-/// The accurate variant's goals (README, "The accurate variant"): ULP bound for an operation in a
-/// format with a policy, or nil where none is claimed (native float16 and float32, lse).
-func accurateBound(_ op: Op, _ f: Format, _ p: Policy) -> Double? {
-  if op == .lse { return nil }
-  switch (f, p) {
-  case (.float64, _): return op == .logSoftmax || op == .crossEntropy ? 2 : 3
+/// The accurate variant's ULP bound for an operation in a format with a policy.
+/// - `wide` and float64: the goals of docs/kernels.md ("The accurate variant"; lse, for which no
+///   goal is stated there, is held to 1 ULP, measured <= 0.91).
+/// - float16 and float32 `native`: no bound is derived there; these are the maxima measured on
+///   `testCases` (plus float32's 262,144-logit row), rounded up: a regression bound. Measured:
+///   float16 lse 0.82, others 3.81; float32 lse 0.81, log-softmax 1.24, cross-entropy 1.10,
+///   softmax and ce-gradient 2.87.
+func accurateBound(_ op: Op, _ f: Format, _ p: Policy) -> Double {
+  switch (f, f.effectivePolicy(p)) {
+  case (.float64, _): return op == .lse ? 1 : op == .logSoftmax || op == .crossEntropy ? 2 : 3
   case (_, .wide): return 1
-  default: return nil
+  case (.float32, _): return op == .lse ? 1 : op == .softmax || op == .ceGradient ? 3 : 1.25
+  default: return op == .lse ? 1 : 4
   }
 }
+
+/// Every (format, policy) pair that runs distinct kernels (float64's wide is its native).
+let distinctPairs: [(Format, Policy)] = Format.allCases.flatMap { f in f.distinctPolicies.map { (f, $0) } }
 
 /// Every case of every family, smaller than the defaults to fit the test budget, plus the longest
 /// huge-n row (262,144 logits).
@@ -27,24 +35,26 @@ func testCases(_ f: Format) -> [Case] {
 
 @Suite("SIMD kernels against the MPFR reference")
 struct SIMDKernelTests {
-  @Test("accurate: within its bound on every family, no overflow, underflow or NaN",
-        arguments: Format.allCases, Policy.allCases)
+  @Test("accurate: within its bound on every family, no overflow, underflow or NaN", arguments: distinctPairs)
   func accurate(_ f: Format, _ p: Policy) throws {
-    guard f != .float64 || p == .native else { return }
     var cases = testCases(f)
-    if p == .wide || f == .float64 { cases.append(Generator.make(.hugeN, index: 3, format: f)) }
+    // The 262,144-logit row; float16 native's own sum loses ~360 ULP there (docs/kernels.md).
+    if !(f == .float16 && p == .native) { cases.append(Generator.make(.hugeN, index: 3, format: f)) }
+    var checked = 0
     for c in cases {
       let ev = try Evaluation.evaluate(row: c.logits, format: f, target: c.target, ops: Op.allCases,
                                        variants: [.accurate], policies: [p])
       guard !ev.reference.undefined else { continue }
       for r in ev.results {
-        guard let bound = accurateBound(r.op, f, p) else { continue }
+        let bound = accurateBound(r.op, f, p)
         for (i, m) in r.measures.enumerated() {
           #expect(!m.overflow && !m.underflow && !m.nan, "\(c.id) \(r.op.rawValue)[\(i)]: \(m.status)")
           #expect(m.ulpError! <= bound, "\(c.id) \(r.op.rawValue)[\(i)] \(f.rawValue) \(p.rawValue): \(m.ulpError!) ULP")
+          checked += 1
         }
       }
     }
+    #expect(checked > 5_000)
   }
 
   /// The classic story: naive overflows above T; shifted log-softmax takes log(0) = -inf where the
@@ -152,7 +162,8 @@ struct SIMDMechanicsTests {
                   && results[2].map { Double($0).bitPattern } == results[0].map { Double($0).bitPattern },
                   "the memory past the row changed the result: n \(n) \(op) \(v)")
           // Closeness: the accurate variant within its bound at every length.
-          if v == .accurate, let bound = accurateBound(op, f, p) {
+          if v == .accurate {
+            let bound = accurateBound(op, f, p)
             for (c, exact) in zip(results[0], reference.results[op]!) {
               let e = Measures.ulpError(computed: Double(c), exact: exact)
               #expect(e <= bound, "n \(n) \(op.rawValue) \(f.rawValue) \(p.rawValue): \(e) ULP")
@@ -163,12 +174,18 @@ struct SIMDMechanicsTests {
     }
   }
 
-  @Test("row lengths 1...67: tails padded correctly, nothing written past the end")
-  func allTails() throws {
-    try tails(Float16Wide.self, .float16, .wide)
-    try tails(Float32Native.self, .float32, .native)
-    try tails(Float32Wide.self, .float32, .wide)
-    try tails(Float64Native.self, .float64, .native)
+  /// `tails` for the lane type of a (format, policy) pair, chosen by `withLanes`.
+  struct Tails: LanesTask {
+    let test: SIMDMechanicsTests, format: Format, policy: Policy
+    func run<L: Lanes>(_: L.Type) -> (any Error)? {
+      do { try test.tails(L.self, format, policy) } catch { return error }
+      return nil
+    }
+  }
+
+  @Test("row lengths 1...67: tails padded correctly, nothing written past the end", arguments: distinctPairs)
+  func allTails(_ f: Format, _ p: Policy) throws {
+    if let error = withLanes(f, p, Tails(test: self, format: f, policy: p)) { throw error }
   }
 
   /// The batch kernel with 1, 2 and 3 threads gives the same bits, and the same as row by row.
@@ -207,13 +224,15 @@ struct SIMDMechanicsTests {
     }
   }
 
-  @Test("batch kernels: bit for bit the same with 1, 2 and 3 threads, and row by row")
-  func threads() {
-    batch(Float16Native.self)
-    batch(Float16Wide.self)
-    batch(Float32Native.self)
-    batch(Float32Wide.self)
-    batch(Float64Native.self)
+  /// `batch` for the lane type of a (format, policy) pair, chosen by `withLanes`.
+  struct Batch: LanesTask {
+    let test: SIMDMechanicsTests
+    func run<L: Lanes>(_: L.Type) { test.batch(L.self) }
+  }
+
+  @Test("batch kernels: bit for bit the same with 1, 2 and 3 threads, and row by row", arguments: distinctPairs)
+  func threads(_ f: Format, _ p: Policy) {
+    withLanes(f, p, Batch(test: self))
   }
 
   @Test("every summation gives the sum to its bound on a long row", arguments: SIMDSummation.allCases)
