@@ -1,4 +1,4 @@
-/// The SPEC.md aggregates of a group (operation x variant x format x policy x case family).
+/// The docs/definitions.md aggregates of a group (operation x variant x format x policy x case family).
 ///
 /// Add measures in a fixed order (case order, then element order): the worst case is the first
 /// element that reaches the maximum, so the result does not depend on how work was scheduled.

@@ -8,7 +8,7 @@ public struct BatchLossResult: Sendable, Equatable {
   public let gradient: [[Double]]
 }
 
-/// The framework cross-entropy loss (SPEC.md, "Batch cross-entropy") computed by a variant's row
+/// The framework cross-entropy loss (docs/definitions.md, "Batch cross-entropy") computed by a variant's row
 /// kernels: each row's cross-entropy (and, with label smoothing, its log-softmax) and its
 /// ce-gradient (and softmax) come from the variant's kernel in the storage format; the weights,
 /// smoothing and reduction are applied in the policy's compute format, and the results rounded to

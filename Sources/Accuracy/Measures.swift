@@ -1,7 +1,7 @@
 import ExactReference
 import MPFR
 
-/// The status of one output element (SPEC.md, "Measures"), most specific first.
+/// The status of one output element (docs/definitions.md, "Measures"), most specific first.
 public enum Status: String, CaseIterable, Sendable, Codable {
   /// c == RN_T(v), sign of zero included (and c == v where v is +-inf).
   case correct
@@ -42,7 +42,7 @@ public enum Measures {
     return ratio.double(.nearestEven)
   }
 
-  /// The measures of SPEC.md for computed c against exact value v.
+  /// The measures of docs/definitions.md for computed c against exact value v.
   public static func measure(computed c: Double, exact v: ExactValue) -> Measure {
     let rounded = v.rounded
     let vIsNumber = !v.value.isNaN

@@ -1,7 +1,7 @@
 import LabSupport
 import SoftmaxSpec
 
-/// The case families of SPEC.md: generated rows of logits that probe one numerical hazard each.
+/// The case families of docs/definitions.md: generated rows of logits that probe one numerical hazard each.
 ///
 /// A row is determined by (family, index, seed, rows, n) and the format it is rounded to: its
 /// random draws come from a generator seeded by the seed, the family and the index only, so the
@@ -35,7 +35,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     case .hugeN: return "N(0, 1) rows of 32768, 65536, 131072 and 262144 logits (vocabulary sizes)"
     case .masked: return "N(0, 1) logits with a share of -inf entries swept from 0 to 90%; row 0 is all -inf (undefined)"
     case .special: return "subnormal, signed-zero, near-overflow, inf and NaN logits (inf and NaN rows are undefined)"
-    case .seed: return "the worked examples of SPEC.md and public bug reports (SciPy 18295, PyTorch 113708, MLX 4169)"
+    case .seed: return "the worked examples of docs/definitions.md and public bug reports (SciPy 18295, PyTorch 113708, MLX 4169)"
     }
   }
 

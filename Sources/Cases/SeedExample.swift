@@ -1,7 +1,7 @@
 import LabSupport
 import SoftmaxSpec
 
-/// The worked examples of SPEC.md and the public bug reports it cites, as rows.
+/// The worked examples of docs/definitions.md and the public bug reports it cites, as rows.
 struct SeedExample: Sendable {
   let note: String
   let target: Int

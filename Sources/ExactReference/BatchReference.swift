@@ -1,7 +1,7 @@
 import MPFR
 import SoftmaxSpec
 
-/// The exact batch cross-entropy of SPEC.md and its gradient, correctly rounded to a format.
+/// The exact batch cross-entropy of docs/definitions.md and its gradient, correctly rounded to a format.
 public struct ExactBatch: @unchecked Sendable {
   public let format: Format
   public let options: CrossEntropyOptions

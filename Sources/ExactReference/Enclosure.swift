@@ -65,7 +65,7 @@ struct Enclosure: Sendable {
   }
 
   /// f v for an exact f >= 0 (v of any sign). 0 times an infinite v is taken as 0: a term with
-  /// weight 0 contributes nothing (SPEC.md's batch loss).
+  /// weight 0 contributes nothing (docs/definitions.md's batch loss).
   func scaled(by f: BigFloat, precision w: Int) -> Enclosure {
     if f.isZero { return .zero }
     let (l, tl) = BigFloat.multiply(lo, f, precision: w, .down)

@@ -20,7 +20,7 @@ public struct FormatValue: Sendable, Equatable {
   }
 }
 
-/// Correct rounding of MPFR values to the formats of SPEC.md: round to nearest, ties to even,
+/// Correct rounding of MPFR values to the formats of docs/definitions.md: round to nearest, ties to even,
 /// gradual underflow to subnormals, overflow to infinity.
 ///
 /// The value is rounded to the grid of its binade, 2^(max(floor(log2|x|), emin) - p + 1), which is
@@ -32,7 +32,7 @@ public enum FormatRounding {
     round(x, side: .at, format).value
   }
 
-  /// log2 ulp_T(x) per SPEC.md.
+  /// log2 ulp_T(x) per docs/definitions.md.
   public static func ulpExponent(_ x: BigFloat, _ format: Format) -> Int {
     round(x, side: .at, format).ulpExponent
   }

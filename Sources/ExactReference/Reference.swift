@@ -7,7 +7,7 @@ public struct ExactValue: @unchecked Sendable {
   public let rounded: Double
   /// v itself when v is exact (or infinite), otherwise a value within 2^-20 ulp_T(v) of v.
   public let value: BigFloat
-  /// log2 ulp_T(v) per SPEC.md.
+  /// log2 ulp_T(v) per docs/definitions.md.
   public let ulpExponent: Int
   /// True when `value` is v exactly.
   public let isExact: Bool
@@ -19,7 +19,7 @@ public struct ExactRow: @unchecked Sendable {
   public let logits: [Double]
   public let target: Int
   /// True when the results are undefined: every logit -inf, a NaN logit, or a +inf logit
-  /// (SPEC.md); `results` is then empty.
+  /// (docs/definitions.md); `results` is then empty.
   public let undefined: Bool
   /// The exact values of each requested operation, in element order.
   public let results: [Op: [ExactValue]]
@@ -44,7 +44,7 @@ public enum ReferenceError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// The exact reference of SPEC.md: for a row of logits that are values of a format, the exact
+/// The exact reference of docs/definitions.md: for a row of logits that are values of a format, the exact
 /// lse, softmax, log-softmax, cross-entropy and ce-gradient, correctly rounded to that format.
 ///
 /// Method: the row maximum m = x_k (first index of the maximum) is taken out, d_j = x_j - m is

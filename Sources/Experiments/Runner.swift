@@ -4,7 +4,7 @@ import Dispatch
 import Foundation
 import SoftmaxSpec
 
-/// A group of SPEC.md: operation x variant x format x policy x case family.
+/// A group (docs/definitions.md, "Aggregates"): kernel kind x operation x variant x format x policy x case family.
 public struct GroupKey: Hashable, Sendable {
   public let kernel: KernelKind
   public let op: Op

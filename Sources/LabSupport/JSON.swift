@@ -1,6 +1,6 @@
 import Foundation
 
-/// A JSON value written with its keys in the order given (the README documents that order).
+/// A JSON value written with its keys in the order given (docs/cli.md documents that order).
 public indirect enum JSON: Sendable {
   case string(String)
   case int(Int)

@@ -28,7 +28,7 @@ public enum EvalOutput {
     return e.description
   }
 
-  /// The JSON of the README: format, input, target, undefined, results (and case when known).
+  /// The JSON of docs/cli.md: format, input, target, undefined, results (and case when known).
   static func json(_ ev: RowEvaluation, label: String?) -> String {
     let f = ev.format
     var results: [JSON] = []

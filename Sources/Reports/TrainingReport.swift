@@ -18,7 +18,7 @@ extension TrainingExperiment {
     md += "batches in order. The loss and its gradient come from the variant's SIMD kernels (`BatchLoss`, mean reduction); "
     md += "data, theta, logits and gradients are values of the format and every dot product and update is computed in the policy's format. "
     md += "The feature scale enters the logits twice (X, and theta's updates, which are proportional to X). "
-    md += "exp overflows beyond about 11.09 in float16, 88.72 in float32 and 709.78 in float64 (SPEC.md); the largest |logit| "
+    md += "exp overflows beyond about 11.09 in float16, 88.72 in float32 and 709.78 in float64 (docs/definitions.md); the largest |logit| "
     md += "the float64 fused run computed:\n\n"
     for scale in TrainingExperiment.scales {
       guard let e = entries.first(where: { $0.scale == scale && $0.run.settings.variant == .fused && $0.run.settings.format == .float64 })

@@ -2,11 +2,11 @@ import RealModule
 import SoftmaxSpec
 
 /// The scalar textbook kernels: the `naive`, `shifted` and `fused` variants of every operation,
-/// written to be read as the definitions of SPEC.md, one operation per line of arithmetic.
+/// written to be read as the definitions of docs/definitions.md, one operation per line of arithmetic.
 ///
 /// They compute in `T`, every operation rounding to `T` (exp and log are swift-numerics'
 /// `RealModule` functions, which call the platform's libm; for `Float16` they compute in `Float`
-/// and round once). The SIMD kernels (their own issue) are measured beside these.
+/// and round once). The SIMD kernels are measured beside these.
 ///
 /// Edge Cases (all variants): a row of -inf logits, a NaN or a +inf logit gives whatever IEEE
 /// arithmetic gives (NaN for the shifted and fused forms, as frameworks return); the row must not

@@ -1,4 +1,4 @@
-/// How the per-row losses l_n of a batch are reduced (SPEC.md, "Batch cross-entropy").
+/// How the per-row losses l_n of a batch are reduced (docs/definitions.md, "Batch cross-entropy").
 public enum LossReduction: String, CaseIterable, Sendable, Codable {
   /// The vector l (0 at ignored rows).
   case none

@@ -1,4 +1,4 @@
-/// A binary floating-point storage format (SPEC.md, "Formats").
+/// A binary floating-point storage format (docs/definitions.md, "Formats").
 ///
 /// Values of every format are carried between modules as `Double`, which holds each float16,
 /// float32 and float64 value exactly (sign of zero included).

@@ -1,4 +1,4 @@
-/// An operation of SPEC.md on one row x of n logits with target class t (`--op` in the CLI).
+/// An operation of docs/definitions.md on one row x of n logits with target class t (`--op` in the CLI).
 public enum Op: String, CaseIterable, Sendable, Codable {
   /// log(sum_j exp(x_j)); one value per row.
   case lse
@@ -23,7 +23,7 @@ public enum Op: String, CaseIterable, Sendable, Codable {
   }
 }
 
-/// The precision policy, orthogonal to the variant (SPEC.md): `native` rounds every operation to
+/// The precision policy, orthogonal to the variant (docs/definitions.md): `native` rounds every operation to
 /// the storage format; `wide` loads, computes in the next wider format, and rounds once on store.
 public enum Policy: String, CaseIterable, Sendable, Codable {
   case native, wide

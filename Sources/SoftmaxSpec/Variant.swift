@@ -1,4 +1,4 @@
-/// The kernel variants of SPEC.md, with their stable names (API, CLI and reports).
+/// The kernel variants of docs/definitions.md, with their stable names (API, CLI and reports).
 public enum Variant: String, CaseIterable, Sendable, Codable {
   /// The textbook formula, no shift: exp(x) overflows and underflows freely;
   /// log-softmax is log(softmax).
@@ -7,7 +7,7 @@ public enum Variant: String, CaseIterable, Sendable, Codable {
   case shifted
   /// log-softmax = (x_i - m) - log(s); lse = m + log(s); cross-entropy = lse - x_t.
   case fused
-  /// Blanchard-Higham-Higham Algorithm 4.1 and compensated sums (SIMD kernels issue).
+  /// Blanchard-Higham-Higham Algorithm 4.1 with error-free transformations and a compensated sum.
   case accurate
   /// One pass with a running max and a rescaled sum (Milakov & Gimelshein 2018).
   case online

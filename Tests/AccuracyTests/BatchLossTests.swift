@@ -4,7 +4,7 @@ import Foundation
 import SoftmaxSpec
 import Testing
 
-/// SPEC.md's seed example: three rows of float32 logits, targets 0, 1, 2, mean reduction.
+/// docs/definitions.md's seed example: three rows of float32 logits, targets 0, 1, 2, mean reduction.
 let seedBatch: [[Double]] = [[1.1316, -0.7943, 0.1328], [0.2654, 0.1978, -0.0265], [-2.8054, 0.2867, -0.1517]]
   .map { $0.map { Format.float32.round($0) } }
 let seedTargets = [0, 1, 2]
@@ -82,7 +82,7 @@ struct BatchLossTests {
   func seedExample(_ variant: Variant, _ policy: Policy) throws {
     let exact = try BatchReference.evaluate(seedBatch, targets: seedTargets, format: .float32)
     let v = try #require(exact.loss[0])
-    // SPEC.md: "exact value 0.8107251884...".
+    // docs/definitions.md: "exact value 0.8107251884...".
     #expect(abs(v.value.double(.nearestEven) - 0.8107251884) < 1e-10)
     let computed = try BatchLoss.evaluate(seedBatch, targets: seedTargets, format: .float32, variant: variant,
                                           policy: policy)

@@ -53,7 +53,7 @@ struct MeasureTests {
     #expect(undefined.results[0].measures.allSatisfy { $0.status == .undefined })
   }
 
-  /// SPEC.md / issue 2: naive float16 softmax overflows for logits near 12.
+  /// docs/definitions.md: naive float16 softmax overflows for logits near 12.
   @Test("naive float16 softmax overflows near 12; wide does not")
   func naiveFloat16Overflow() throws {
     let ev = try Evaluation.evaluate(row: [12, 0, 1], format: .float16, target: 0, ops: [.softmax],
@@ -65,7 +65,7 @@ struct MeasureTests {
     #expect(result(ev, .softmax, .fused).measures.allSatisfy { !$0.overflow && !$0.underflow })
   }
 
-  /// issue 2: shifted float32 log-softmax returns -inf (underflow) for a log-prob below about -104.
+  /// shifted float32 log-softmax returns -inf (underflow) for a log-prob below about -104.
   @Test("shifted float32 log-softmax underflows to -inf below about -104; fused does not")
   func shiftedFloat32Underflow() throws {
     let ev = try Evaluation.evaluate(row: [0, -105], format: .float32, target: 1, ops: [.logSoftmax, .crossEntropy],

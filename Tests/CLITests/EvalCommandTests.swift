@@ -10,7 +10,7 @@ struct EvalCommandTests {
     let run = try CLI(["eval", "--format", "float32", "--op", "softmax", "--", "2.0", "1.0", "0.1"])
     #expect(run.status == 0 && run.stderr.isEmpty)
     let reference = try referenceTexts([2, 1, Double(Float(0.1))], .float32, .softmax)
-    #expect(reference == ["0.6590011", "0.24243297", "0.09856589"])  // RN of 0.65900114, ... (SPEC.md)
+    #expect(reference == ["0.6590011", "0.24243297", "0.09856589"])  // RN of 0.65900114, ... (docs/definitions.md)
     for text in reference { #expect(run.stdout.contains(text)) }
     for variant in ["naive", "shifted", "fused"] { #expect(run.stdout.contains(variant)) }
     #expect(run.stdout.contains("0x1.99999ap-4"))  // the exact float32 value of 0.1 is shown

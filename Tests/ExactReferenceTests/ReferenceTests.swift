@@ -87,7 +87,7 @@ struct ReferenceTests {
     #expect(throws: Never.self) { try Reference.evaluate([1, 2], format: .float32, target: 9, operations: [.lse]) }
   }
 
-  /// SPEC.md's seed example: the exact softmax of [2, 1, 0.1] is 0.65900114, 0.24243297, 0.09856589.
+  /// docs/definitions.md's seed example: the exact softmax of [2, 1, 0.1] is 0.65900114, 0.24243297, 0.09856589.
   @Test("the seed softmax [2, 1, 0.1] in float32 and float64")
   func seedSoftmax() throws {
     for f in [Format.float32, .float64] {
@@ -99,7 +99,7 @@ struct ReferenceTests {
     }
   }
 
-  /// SPEC.md's seed example: mean cross-entropy 0.8107251884... over three float32 rows.
+  /// docs/definitions.md's seed example: mean cross-entropy 0.8107251884... over three float32 rows.
   @Test("the seed cross-entropy example, mean over three rows")
   func seedCrossEntropy() throws {
     let rows: [[Double]] = [[1.1316, -0.7943, 0.1328], [0.2654, 0.1978, -0.0265], [-2.8054, 0.2867, -0.1517]]

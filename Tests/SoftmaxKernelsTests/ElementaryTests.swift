@@ -5,7 +5,7 @@ import SoftmaxSpec
 import Testing
 
 /// The error bounds the SIMD elementary functions are held to (ULP against the correctly rounded
-/// result). The measured maxima are in the README; these are the goals.
+/// result). The measured maxima are in docs/kernels.md; these are the project's goals.
 func elementaryBound(_ f: ElementaryFunction) -> Double { f == .log1p ? 2 : 1 }
 
 /// Long sweeps (every float32) run only with LONG_TESTS=1 in the environment.

@@ -93,7 +93,7 @@ struct SIMDKernelTests {
   /// exp(x_i - y), y = lse: y carries the final rounding of m + log s (|y| u) and the error of
   /// log s, and x_i - y one more rounding, so the relative error is about
   /// (2 + |y| + |x_i - y|) u plus exp's own (< 1 ulp); doubled for second-order terms. Blanchard,
-  /// Higham & Higham's first-order bound as SPEC.md quotes it, (1 + max|x_j - y| + |y + n - x_min|) u,
+  /// Higham & Higham's first-order bound as docs/definitions.md quotes it, (1 + max|x_j - y| + |y + n - x_min|) u,
   /// leaves out the |y| u of rounding y and is exceeded by large offsets (reports/ tells).
   @Test("division-free softmax within (2 + |y| + |x_i - y|) u, growing with the logits' offset", arguments: Format.allCases)
   func divisionFree(_ f: Format) throws {

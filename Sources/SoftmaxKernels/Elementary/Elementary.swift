@@ -16,7 +16,7 @@
 /// Float16 lanes are computed in Float lanes and rounded once.
 ///
 /// Measured error (ULP against the correctly rounded result; `softmax-lab elementary`,
-/// reports/elementary.md; held by ElementaryTests on samples): see the README's table.
+/// reports/elementary.md; held by ElementaryTests on samples): see docs/kernels.md, "Elementary functions".
 ///
 /// Edge Cases: exp(+inf) = +inf, exp(-inf) = +0, exp overflows to +inf above log(largest finite)
 /// and underflows gradually to subnormals and +0; log(+-0) = -inf, log(x < 0) = NaN,

@@ -1,8 +1,8 @@
 import SoftmaxSpec
 
-/// The SIMD kernels: every operation and variant of SPEC.md on one row, generic over `Lanes`
+/// The SIMD kernels: every operation and variant of docs/definitions.md on one row, generic over `Lanes`
 /// (format x policy), specialized by the compiler for each. Each variant computes exactly the
-/// formula SPEC.md gives it, in the lane type, with `L.r` applied after every operation (the
+/// formula docs/definitions.md gives it, in the lane type, with `L.round` applied after every operation (the
 /// per-operation rounding of float16 `native`):
 ///
 /// - `naive`: s = sum exp(x_j); lse = log s; p_i = exp(x_i)/s; log-softmax = log p; CE = -log p_t.
@@ -16,7 +16,7 @@ import SoftmaxSpec
 ///   exp(d_hi)(1 + d_lo)), compensated summation of s' = sum_{j != k} e_j, lse = m + log1p(s'),
 ///   log-softmax_i = (d_hi - log1p s') + d_lo, CE = (log1p s' - d_hi,t) - d_lo,t,
 ///   p_i = e_i / (1 + s'), gradient at t: -(1 + (s' - e_t))/(1 + s'), or -s'/(1 + s') at t = k.
-///   Its error bound is derived in the README ("The accurate variant").
+///   Its error bound is derived in docs/kernels.md ("The accurate variant").
 ///
 /// Edge Cases (all variants): -inf logits are masked (probability 0); a row of -inf, a NaN or a +inf
 /// logit gives NaN or inf as IEEE arithmetic does (the reference calls such rows undefined).

@@ -1,6 +1,6 @@
 import SoftmaxSpec
 
-/// How a kernel adds its exponentials (a visible choice, SPEC.md / issue 3):
+/// How a kernel adds its exponentials (a visible choice of every kernel):
 /// - `sequential`: left to right, one scalar accumulator (recursive summation, error <= (n-1) u sum);
 /// - `laneParallel`: one accumulator per SIMD lane, lanes added left to right at the end (the SIMD
 ///   default; about (n/W + W) u sum);
