@@ -100,17 +100,17 @@ public struct Baseline: Sendable {
   public static func parse(_ text: String, name: String) throws -> Baseline {
     guard let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
           let seed = o["seed"] as? Int, let groups = o["groups"] as? [[String: Any]]
-    else { throw CaseFileError("\(name) is not a softmax-lab baseline (expected seed and groups)") }
+    else { throw BaselineError("\(name) is not a softmax-lab baseline (expected seed and groups)") }
     let settings = CaseSettings(seed: UInt64(truncatingIfNeeded: seed), rows: o["rows"] as? Int, length: o["n"] as? Int)
     let parsed = try groups.enumerated().map { i, g -> GroupSummary in
       func text<E: RawRepresentable>(_ k: String, _: E.Type) throws -> E where E.RawValue == String {
         guard let s = g[k] as? String, let v = E(rawValue: s) else {
-          throw CaseFileError("\(name): group \(i) has no valid \"\(k)\"")
+          throw BaselineError("\(name): group \(i) has no valid \"\(k)\"")
         }
         return v
       }
       func int(_ k: String) throws -> Int {
-        guard let v = g[k] as? Int else { throw CaseFileError("\(name): group \(i) has no integer \"\(k)\"") }
+        guard let v = g[k] as? Int else { throw BaselineError("\(name): group \(i) has no integer \"\(k)\"") }
         return v
       }
       func double(_ k: String) -> Double? { (g[k] as? String).flatMap(Double.init) }
@@ -138,4 +138,10 @@ public struct Baseline: Sendable {
                    formats: keep(distinct(\.format), formats), policies: distinct(\.policy),
                    families: keep(distinct(\.family), families), settings: settings)
   }
+}
+
+/// A file that is not a baseline `Baseline.json()` wrote (one line).
+public struct BaselineError: Error, CustomStringConvertible {
+  public let description: String
+  init(_ description: String) { self.description = description }
 }

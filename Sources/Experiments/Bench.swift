@@ -90,13 +90,7 @@ public enum Bench {
         let seconds = time(repeats: repeats) {
           for r in 0..<shape.rows {
             let row = Array(data[(r * shape.n)..<((r + 1) * shape.n)])
-            let out: [Double]
-            switch format {
-            case .float16: out = Textbook.evaluate(op, variant, row.map { Float16($0) }, target: 0).map(Double.init)
-            case .float32: out = Textbook.evaluate(op, variant, row.map { Float($0) }, target: 0).map(Double.init)
-            case .float64: out = Textbook.evaluate(op, variant, row, target: 0)
-            }
-            sink += out[width - 1]
+            sink += Textbook.evaluate(op, variant, row: row, format: format, policy: .native, target: 0)?.last ?? 0
           }
         }
         _ = sink

@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 
 /// A group that got worse than its baseline.
 public struct Regression: Sendable, CustomStringConvertible {
@@ -31,9 +32,8 @@ public enum Check {
         guard let then else { return true }
         return now > then * (1 + relativeULP) + absoluteULP
       }
-      func ulp(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "none" }
-      if worse(g.maxULP, b.maxULP) { regressions.append(Regression(key: g.key, what: "max ULP error \(ulp(g.maxULP)), baseline \(ulp(b.maxULP)) (worst \(g.worstCase ?? "-")[\(g.worstIndex ?? 0)])")) }
-      if worse(g.p99ULP, b.p99ULP) { regressions.append(Regression(key: g.key, what: "p99 ULP error \(ulp(g.p99ULP)), baseline \(ulp(b.p99ULP))")) }
+      if worse(g.maxULP, b.maxULP) { regressions.append(Regression(key: g.key, what: "max ULP error \(NumberText.ulp(g.maxULP)), baseline \(NumberText.ulp(b.maxULP)) (worst \(g.worstCase ?? "-")[\(g.worstIndex ?? 0)])")) }
+      if worse(g.p99ULP, b.p99ULP) { regressions.append(Regression(key: g.key, what: "p99 ULP error \(NumberText.ulp(g.p99ULP)), baseline \(NumberText.ulp(b.p99ULP))")) }
       if g.overflow > b.overflow { regressions.append(Regression(key: g.key, what: "\(g.overflow - b.overflow) new overflow(s) (\(g.overflow), baseline \(b.overflow))")) }
       if g.underflow > b.underflow { regressions.append(Regression(key: g.key, what: "\(g.underflow - b.underflow) new underflow(s) (\(g.underflow), baseline \(b.underflow))")) }
       if g.nan > b.nan { regressions.append(Regression(key: g.key, what: "\(g.nan - b.nan) new NaN(s) (\(g.nan), baseline \(b.nan))")) }

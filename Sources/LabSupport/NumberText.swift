@@ -25,4 +25,16 @@ public enum NumberText {
     guard let x else { return "-" }
     return String(format: "%.3g", x)
   }
+
+  /// A ULP error with a fixed number of decimals ("0.9078"): for the elementary functions, whose
+  /// errors are all below a few ULP and whose fourth decimal matters.
+  public static func ulp(_ x: Double, decimals: Int) -> String {
+    String(format: "%.\(decimals)f", x)
+  }
+
+  /// A share in [0, 1] as a percentage with one decimal ("99.5%"), "-" when there is none.
+  public static func percent(_ share: Double?) -> String {
+    guard let share else { return "-" }
+    return String(format: "%.1f%%", 100 * share)
+  }
 }

@@ -8,7 +8,7 @@ public enum ElementaryOutput {
     let header = ["function", "format", "inputs", "not CR", "max ULP", "worst input", "wrong specials", "method"]
     let rows = results.map { r in
       [r.function.rawValue, r.format.rawValue, String(r.inputs), String(r.notCorrectlyRounded),
-       String(format: "%.4f", r.maxULP), r.worstInput.isNaN ? "-" : Format.hexadecimal(r.worstInput),
+       NumberText.ulp(r.maxULP, decimals: 4), r.worstInput.isNaN ? "-" : Format.hexadecimal(r.worstInput),
        String(r.wrongSpecials), r.method]
     }
     return TextTable.render(header: header, rows: rows)

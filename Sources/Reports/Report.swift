@@ -67,7 +67,7 @@ public enum Report {
     return files
   }
 
-  static func share(_ a: Aggregate) -> String { a.correctlyRoundedShare.map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
+  static func share(_ a: Aggregate) -> String { NumberText.percent(a.correctlyRoundedShare) }
 
   /// reports/OP.md: per format and policy, a table of kernel x variant x family.
   static func opReport(_ op: Op, _ result: RunResult, _ plan: RunPlan) -> String {
@@ -97,7 +97,7 @@ public enum Report {
     out += "(libm's Double result, the worst input re-checked with MPFR); float64 over \(count) random inputs, the special values and CORE-MATH's hard-to-round inputs (MPFR).\n\n"
     out += "| function | format | inputs | max ULP | worst input | not correctly rounded | wrong special values |\n| --- | --- | --- | --- | --- | --- | --- | \n"
     for r in results {
-      out += "| \(r.function.rawValue) | \(r.format.rawValue) | \(r.inputs) | \(String(format: "%.4f", r.maxULP)) | \(r.worstInput.isNaN ? "-" : Format.hexadecimal(r.worstInput)) | \(r.notCorrectlyRounded) (\(String(format: "%.3f", 100 * Double(r.notCorrectlyRounded) / Double(max(r.inputs, 1))))%) | \(r.wrongSpecials) |\n"
+      out += "| \(r.function.rawValue) | \(r.format.rawValue) | \(r.inputs) | \(NumberText.ulp(r.maxULP, decimals: 4)) | \(r.worstInput.isNaN ? "-" : Format.hexadecimal(r.worstInput)) | \(r.notCorrectlyRounded) (\(String(format: "%.3f", 100 * Double(r.notCorrectlyRounded) / Double(max(r.inputs, 1))))%) | \(r.wrongSpecials) |\n"
     }
     out += "\nMethods: \(Set(results.map(\.method)).sorted().joined(separator: "; ")).\n"
     return out

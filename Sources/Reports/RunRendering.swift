@@ -5,11 +5,6 @@ import LabSupport
 
 /// The renderings of a run.
 public enum RunOutput {
-  static func share(_ x: Double?) -> String {
-    guard let x else { return "-" }
-    return String(format: "%.1f%%", 100 * x)
-  }
-
   static func worst(_ a: Aggregate) -> String {
     a.worst.map { "\($0.caseID)[\($0.index)]" } ?? "-"
   }
@@ -20,7 +15,7 @@ public enum RunOutput {
     let rows = result.groups.map { g -> [String] in
       let a = g.aggregate
       return [g.key.family.rawValue, g.key.format.rawValue, g.key.kernel.rawValue, g.key.op.rawValue, g.key.variant.rawValue,
-              g.key.policy.rawValue, String(a.count), share(a.correctlyRoundedShare), NumberText.ulp(a.maxULP), NumberText.ulp(a.p99ULP),
+              g.key.policy.rawValue, String(a.count), NumberText.percent(a.correctlyRoundedShare), NumberText.ulp(a.maxULP), NumberText.ulp(a.p99ULP),
               String(a.overflow), String(a.underflow), String(a.nan), String(a.undefined), worst(a)]
     }
     let s = plan.settings

@@ -27,7 +27,7 @@ struct BaselineTests {
     let baseline = Baseline(result, settings: plan.settings)
     let parsed = try Baseline.parse(baseline.json(), name: "test")
     #expect(parsed.groups == baseline.groups && parsed.settings == baseline.settings)
-    #expect(throws: CaseFileError.self) { try Baseline.parse("{\"groups\": 3}", name: "bad") }
+    #expect(throws: BaselineError.self) { try Baseline.parse("{\"groups\": 3}", name: "bad") }
   }
 
   @Test("check flags a larger error beyond the tolerance, new overflows, underflows, NaNs and a lower CR share")
