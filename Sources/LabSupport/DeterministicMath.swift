@@ -37,10 +37,4 @@ public enum DeterministicMath {
 
   /// log2(x) = log(x) / log(2).
   public static func log2(_ x: Double) -> Double { log(x) / 0.6931471805599453 }
-
-  /// log10(x) = log(x) / log(10).
-  public static func log10(_ x: Double) -> Double { log(x) / log(10) }
-
-  /// 10^x = 2^(x log2(10)).
-  public static func pow10(_ x: Double) -> Double { exp2(x * log2(10)) }
 }

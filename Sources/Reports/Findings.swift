@@ -42,7 +42,7 @@ struct Findings {
     out += "every operation, variant, format and policy: \(result.rows) rows, \(result.referenceValues) correctly rounded reference values (MPFR). "
     out += "The numbers depend only on the code and the seed: not on the machine, the thread count or the build flags "
     out += "(the SIMD kernels use no libm; the textbook kernels use the C library's exp and log, whose last bits could differ on another platform). "
-    out += "Speed is not here: `softmax-lab bench` and docs/kernels.md.\n\n"
+    out += "Speed is not here: `softmax-lab bench` and [docs/kernels.md](../docs/kernels.md#speed).\n\n"
     out += "Files: [lse](lse.md), [softmax](softmax.md), [log-softmax](log-softmax.md), [cross-entropy](cross-entropy.md), "
     out += "[ce-gradient](ce-gradient.md) (tables of variant x family per format and policy), [elementary](elementary.md) "
     out += "(the SIMD exp, log, log1p), "

@@ -25,25 +25,26 @@ struct Plots {
       let plots: [(String, SVGPlot)] = [
         ("lse-scale", SVGPlot(
           title: "lse, \(format.rawValue) native: error against the largest logit (large-positive, large-negative)",
-          xLabel: "largest logit", logX: false,
+          xLabel: "largest logit of the row", logX: false,
           series: [Variant.naive, .shifted, .fused, .accurate].map { series(.simd, .lse, $0, format, [.largeNegative, .largePositive]) },
-          marks: [(t.overflow, "T = \(NumberText.short(t.overflow))"), (t.underflow, "U = \(NumberText.short(t.underflow))")])),
+          marks: [(t.overflow, "T = \(NumberText.short(t.overflow))"), (t.underflow, "U = \(NumberText.short(t.underflow))")],
+          yLabel: "error of lse (ULPs)")),
         ("log-softmax-spread", SVGPlot(
           title: "log-softmax, \(format.rawValue) native: error against the spread sigma (wide-spread)",
-          xLabel: "sigma", logX: true,
+          xLabel: "spread sigma (standard deviation of the logits)", logX: true,
           series: [Variant.naive, .shifted, .fused, .accurate].map { series(.simd, .logSoftmax, $0, format, [.wideSpread]) },
-          marks: [])),
+          marks: [], yLabel: "largest error in the row (ULPs)")),
         ("confident", SVGPlot(
           title: "cross-entropy, \(format.rawValue) native: error against the lead d of the target (confident)",
-          xLabel: "lead d", logX: true,
+          xLabel: "lead d (target logit minus the largest other logit)", logX: true,
           series: [Variant.shifted, .fused, .online, .accurate].map { series(.simd, .crossEntropy, $0, format, [.confident]) },
-          marks: [])),
+          marks: [], yLabel: "error of the row's loss (ULPs)")),
         ("huge-n", SVGPlot(
           title: "log-softmax, \(format.rawValue) native: error against the row length (huge-n)",
-          xLabel: "n", logX: true,
+          xLabel: "row length n (logits)", logX: true,
           series: [series(.textbook, .logSoftmax, .fused, format, [.hugeN])]
             + [Variant.fused, .online, .accurate].map { series(.simd, .logSoftmax, $0, format, [.hugeN]) },
-          marks: [])),
+          marks: [], yLabel: "largest error in the row (ULPs)")),
       ]
       for (name, plot) in plots {
         let path = "plots/\(name)-\(format.rawValue).svg"

@@ -18,7 +18,7 @@ extension TrainingExperiment {
     md += "batches in order. The loss and its gradient come from the variant's SIMD kernels (`BatchLoss`, mean reduction); "
     md += "data, theta, logits and gradients are values of the format and every dot product and update is computed in the policy's format. "
     md += "The feature scale enters the logits twice (X, and theta's updates, which are proportional to X). "
-    md += "exp overflows beyond about 11.09 in float16, 88.72 in float32 and 709.78 in float64 (docs/definitions.md); the largest |logit| "
+    md += "exp overflows beyond about 11.09 in float16, 88.72 in float32 and 709.78 in float64 ([docs/definitions.md](../docs/definitions.md#formats)); the largest |logit| "
     md += "the float64 fused run computed:\n\n"
     for scale in TrainingExperiment.scales {
       guard let e = entries.first(where: { $0.scale == scale && $0.run.settings.variant == .fused && $0.run.settings.format == .float64 })
@@ -63,7 +63,10 @@ extension TrainingExperiment {
 
   static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.4g", x) : x.isNaN ? "NaN" : "inf" }
 
-  /// Loss (log scale) or training error (linear) per epoch: colour per format and policy, dash per variant.
+  /// Loss (log scale) or training error (linear, its top the first of 0.1, 0.2, 0.5, 1 above every
+  /// value) per epoch: colour and marker per format and policy, dash per variant. An epoch whose
+  /// loss is inf or NaN is a failed point of the loss plot; its training error is still a number
+  /// (a NaN logit row counts as misclassified) and is drawn.
   func plot(_ entries: [Entry], scale: Double, loss: Bool) -> String {
     let series = entries.map { e -> SVGPlot.Series in
       let s = e.run.settings
@@ -71,14 +74,17 @@ extension TrainingExperiment {
       let v = TrainingExperiment.variants.firstIndex(of: s.variant) ?? 0
       let points = e.run.epochs.map { r -> (x: Double, y: Double?, failed: Bool) in
         let y = loss ? r.meanLoss : r.trainingError
-        return (Double(r.epoch), y, !r.meanLoss.isFinite)
+        return (Double(r.epoch), y, loss && !r.meanLoss.isFinite)
       }
       return SVGPlot.Series(name: "\(s.variant.rawValue) \(s.format.rawValue) \(s.policy.rawValue)", points: points,
                             color: c, dash: [nil, "6 3", "2 2"][v])
     }
+    let largestError = entries.flatMap { $0.run.epochs.map(\.trainingError) }.max() ?? 1
+    let top = [0.1, 0.2, 0.5, 1].first { $0 >= largestError } ?? 1
     return SVGPlot(title: "\(loss ? "Mean loss" : "Training error") per epoch, feature scale \(NumberText.short(scale))",
                    xLabel: "epoch", logX: false, series: series, marks: [],
-                   yAxis: loss ? .log : .linear(top: 1), yLabel: loss ? "mean loss of the epoch" : "training error",
+                   yAxis: loss ? .log : .linear(top: top),
+                   yLabel: loss ? "mean batch loss over the epoch (nats)" : "training error (share misclassified)",
                    failedLabel: "loss inf or NaN").svg()
   }
 
