@@ -17,25 +17,6 @@ public enum BatchInput {
     return out
   }
 
-  /// Comma-separated integers (the targets of --targets).
-  public static func targets(_ text: String) throws(InputRows.Error) -> [Int] {
-    var out: [Int] = []
-    for item in text.split(separator: ",") {
-      guard let v = Int(item.trimmingCharacters(in: .whitespaces)) else {
-        throw InputRows.Error("'\(item)' in --targets is not an integer")
-      }
-      out.append(v)
-    }
-    return out
-  }
-
-  /// Rows on the command line (`--row`, one string per row) with their targets.
-  public static func rows(_ rows: [String], targets: String, format: Format) throws(InputRows.Error) -> ([[Double]], [Int]) {
-    var parsed: [[Double]] = []
-    for r in rows { parsed.append(try numbers(r, "--row", format: format)) }
-    return (parsed, try self.targets(targets))
-  }
-
   /// A batch file: one row per line, the target first, then the logits; '#' starts a comment and
   /// blank lines are skipped.
   public static func file(_ text: String, name: String, format: Format) throws(InputRows.Error) -> ([[Double]], [Int]) {

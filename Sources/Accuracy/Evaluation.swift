@@ -29,7 +29,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case let .notImplemented(v, k):
-      return "variant '\(v.rawValue)' has no \(k.rawValue) kernel (\(k.rawValue): \(Kernels.variants(k).map(\.rawValue).joined(separator: ", ")))"
+      return "variant '\(v.rawValue)' has no \(k.rawValue) kernel (\(k.rawValue): \(k.variants.map(\.rawValue).joined(separator: ", ")))"
     case .reference(let e): return e.description
     }
   }
@@ -41,15 +41,6 @@ public typealias KernelFunction = @Sendable (KernelKind, Op, Variant, [Double], 
 
 /// The kernels the lab can run, by kind and variant.
 public enum Kernels {
-  /// Variants with a kernel of that kind: every variant has a SIMD kernel; the textbook kernels
-  /// are naive, shifted and fused.
-  public static func variants(_ kind: KernelKind) -> [Variant] {
-    kind == .simd ? SIMDKernels.variants : Textbook.variants
-  }
-
-  /// Variants with a SIMD kernel.
-  public static let implementedVariants: [Variant] = SIMDKernels.variants
-
   /// `op` computed by `variant` under `policy` on a row of `format` values.
   @Sendable
   public static func run(_ kind: KernelKind, _ op: Op, _ variant: Variant, _ row: [Double], _ format: Format,
@@ -70,7 +61,7 @@ public enum Evaluation {
     row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy],
     kernels: [KernelKind] = [.simd], using run: KernelFunction = Kernels.run
   ) throws -> RowEvaluation {
-    for v in variants where !kernels.contains(where: { Kernels.variants($0).contains(v) }) {
+    for v in variants where !kernels.contains(where: { $0.variants.contains(v) }) {
       throw EvaluationError.notImplemented(v, kernels.first ?? .simd)
     }
     let reference: ExactRow
@@ -82,7 +73,7 @@ public enum Evaluation {
     var results: [KernelResult] = []
     for kernel in kernels {
     for op in ops {
-      for variant in variants where variant.applies(to: op) && Kernels.variants(kernel).contains(variant) {
+      for variant in variants where variant.applies(to: op) && kernel.variants.contains(variant) {
         for policy in policies {
           guard let output = run(kernel, op, variant, row, format, policy, target)
           else { continue }

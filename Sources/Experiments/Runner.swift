@@ -2,6 +2,7 @@ import Accuracy
 import Cases
 import Dispatch
 import Foundation
+import SoftmaxKernels
 import SoftmaxSpec
 
 /// A group (docs/definitions.md, "Aggregates"): kernel kind x operation x variant x format x policy x case family.
@@ -33,7 +34,7 @@ public struct RunPlan: Sendable {
   public var families: [CaseFamily]
   public var settings: CaseSettings
 
-  public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = Kernels.implementedVariants,
+  public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = SIMDKernels.variants,
               formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
               families: [CaseFamily] = CaseFamily.allCases, settings: CaseSettings = .init())
   {
@@ -92,7 +93,7 @@ public enum Runner {
                          using kernel: @escaping KernelFunction = Kernels.run,
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
   {
-    for v in plan.variants where !plan.kernels.contains(where: { Kernels.variants($0).contains(v) }) {
+    for v in plan.variants where !plan.kernels.contains(where: { $0.variants.contains(v) }) {
       throw RunError(description: EvaluationError.notImplemented(v, plan.kernels.first ?? .simd).description)
     }
     let units: [Unit] = plan.families.flatMap { family in

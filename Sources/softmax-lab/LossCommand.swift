@@ -25,8 +25,9 @@ struct LossCommand: ParsableCommand {
   @Option(parsing: .unconditionalSingleValue, help: "A row of logits, numbers separated by commas or spaces; repeat for each row.")
   var row: [String] = []
 
-  @Option(parsing: .unconditional, help: "The target class of each row, comma-separated (the ignore index skips a row).")
-  var targets: String?
+  @Option(parsing: .unconditionalSingleValue,
+          help: "The target class of each row, repeated or comma-separated (the ignore index skips a row).")
+  var targets: [CommaList<Int>] = []
 
   @Option(help: "Rows from a file: 'TARGET x1 x2 ...' per line ('-' for standard input).")
   var file: String?
@@ -56,14 +57,14 @@ struct LossCommand: ParsableCommand {
 
   func validate() throws {
     guard (file == nil) != row.isEmpty else { throw ValidationError("give the rows one way: --row (with --targets) or --file") }
-    if file != nil && targets != nil { throw ValidationError("--file holds the targets: drop --targets") }
-    if !row.isEmpty && targets == nil { throw ValidationError("--row needs --targets (one target class per row)") }
+    if file != nil && !targets.isEmpty { throw ValidationError("--file holds the targets: drop --targets") }
+    if !row.isEmpty && targets.isEmpty { throw ValidationError("--row needs --targets (one target class per row)") }
     for v in variants.values() where !Variant.batchVariants.contains(v) { throw ValidationError(BatchError.variant(v).description) }
   }
 
   func run() throws {
     let (rows, ts) = try file.map { try BatchInput.file(try readTextFile($0), name: $0, format: format) }
-      ?? BatchInput.rows(row, targets: targets ?? "", format: format)
+      ?? (try row.map { try BatchInput.numbers($0, "--row", format: format) }, targets.flatMap(\.elements))
     let options = CrossEntropyOptions(weights: try weights.map { try BatchInput.numbers($0, "--weights", format: format) },
                                       ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing, reduction: reduction)
     let comparison = try BatchLossComparison.evaluate(rows, targets: ts, format: format, options: options,

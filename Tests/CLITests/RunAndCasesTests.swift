@@ -122,38 +122,3 @@ struct RunAndCasesTests {
     try CLI(["eval", "--file", path]).expectInputError(message)
   }
 }
-
-@Suite("softmax-lab check, end to end")
-struct CheckCommandTests {
-  static let baseline = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("reports/baseline.json").path
-
-  @Test("check passes on the committed baseline (a subset), exit 0")
-  func passes() throws {
-    let run = try CLI(["check", "--baseline", CheckCommandTests.baseline, "--family", "seed", "--format", "float32"])
-    #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
-    #expect(run.stdout.contains("nothing got worse"))
-  }
-
-  @Test("check fails with a readable list when a baseline promises more than the kernels give")
-  func fails() throws {
-    // A baseline edited to claim max ULP 0 and no overflow everywhere: every group with an error is worse.
-    var text = try String(contentsOfFile: CheckCommandTests.baseline, encoding: .utf8)
-    text = text.replacingOccurrences(of: #""maxULP": "[0-9.e+-]+""#, with: "\"maxULP\": \"0.0\"", options: .regularExpression)
-    let path = temporaryPath("baseline.json")
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let run = try CLI(["check", "--baseline", path, "--family", "seed", "--format", "float32", "--op", "lse"])
-    #expect(run.status == 1)
-    #expect(run.stdout.contains("regression") && run.stdout.contains("max ULP error"))
-  }
-
-  @Test("a malformed baseline is a one-line error")
-  func malformed() throws {
-    let path = temporaryPath("bad.json")
-    try "{\"seed\": 1}".write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let run = try CLI(["check", "--baseline", path])
-    #expect(run.status == 2 && run.stdout.isEmpty && run.stderr.contains("not a softmax-lab baseline"))
-  }
-}
