@@ -59,7 +59,7 @@ let package = Package(
     // Experiments: the runner, baseline and check, bench, training, the reduction study.
     .target(
       name: "Experiments",
-      dependencies: ["Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
+      dependencies: ["Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR", "LabSupport"]),
     // What people read: reports/, plots, findings, the CLI's tables.
     .target(
       name: "Reports",

@@ -42,6 +42,20 @@ public enum Measures {
     return ratio.double(.nearestEven)
   }
 
+  /// |c - v| for finite c and v, computed from v's exact value and rounded once to a Double.
+  public static func absoluteError(computed c: Double, exact v: ExactValue) -> Double {
+    let (difference, _) = BigFloat.subtract(BigFloat(c), v.value, precision: max(64, v.value.precision), .nearestEven)
+    return Swift.abs(difference.double(.nearestEven))
+  }
+
+  /// |c - v| / |v| for finite c and v != 0 (+inf for v = 0 and c != 0, 0 when both are 0).
+  public static func relativeError(computed c: Double, exact v: ExactValue) -> Double {
+    let (difference, _) = BigFloat.subtract(BigFloat(c), v.value, precision: max(64, v.value.precision), .nearestEven)
+    if v.value.isZero { return difference.isZero ? 0 : .infinity }
+    let (ratio, _) = BigFloat.divide(difference, v.value, precision: 64, .nearestEven)
+    return Swift.abs(ratio.double(.nearestEven))
+  }
+
   /// The measures of docs/definitions.md for computed c against exact value v.
   public static func measure(computed c: Double, exact v: ExactValue) -> Measure {
     let rounded = v.rounded

@@ -52,6 +52,8 @@ public struct TrainingRun: Sendable, Equatable {
   /// The first step whose loss was inf or NaN, and the first whose update left an inf or NaN in theta.
   public let lossBreak: Breakdown?
   public let thetaBreak: Breakdown?
+  /// theta at the end (features x classes, row-major), values of the storage format.
+  public let theta: [Double]
 
   /// The earlier of the two.
   public var firstBreak: Breakdown? {
@@ -127,12 +129,13 @@ public enum Trainer {
       records.append(EpochRecord(epoch: epoch, meanLoss: losses.reduce(0, +) / Double(losses.count),
                                  trainingError: Double(wrong) / Double(data.count), maxLogit: maxLogit))
     }
-    return TrainingRun(settings: s, source: data.source, epochs: records, lossBreak: lossBreak, thetaBreak: thetaBreak)
+    return TrainingRun(settings: s, source: data.source, epochs: records, lossBreak: lossBreak, thetaBreak: thetaBreak,
+                       theta: theta)
   }
 
   /// X_rows theta: each logit a dot product over the features, left to right, in the compute
   /// format, rounded to the storage format.
-  static func logits(_ data: Dataset, _ rows: [Int], _ theta: [Double], _ a: Arithmetic, _ format: Format) -> [[Double]] {
+  public static func logits(_ data: Dataset, _ rows: [Int], _ theta: [Double], _ a: Arithmetic, _ format: Format) -> [[Double]] {
     let (n, k) = (data.features, data.classes)
     return rows.map { i in
       (0..<k).map { c in

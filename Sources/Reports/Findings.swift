@@ -13,6 +13,8 @@ struct Findings {
   let plots: Plots
   /// True when training.md is among the files.
   var training = false
+  /// True when literature.md is among the files.
+  var literature = false
 
   func a(_ op: Op, _ variant: Variant, _ format: Format, _ policy: Policy, _ family: CaseFamily,
          kernel: KernelKind = .simd) -> Aggregate
@@ -46,6 +48,7 @@ struct Findings {
     out += "Files: [lse](lse.md), [softmax](softmax.md), [log-softmax](log-softmax.md), [cross-entropy](cross-entropy.md), "
     out += "[ce-gradient](ce-gradient.md) (tables of variant x family per format and policy), [elementary](elementary.md) "
     out += "(the SIMD exp, log, log1p), "
+    if literature { out += "[literature](literature.md) (the literature's claims held row by row: reproduced, refuted or not testable), " }
     if training { out += "[training](training.md) (softmax regression trained in each format: where precision breaks it; the batch mean as a reduction), " }
     out += "[baseline.json](baseline.json) (what `softmax-lab check` holds the kernels to), plots/.\n\n"
     out += "## Findings\n\n"
@@ -93,7 +96,8 @@ struct Findings {
 
     // 4. Division-free softmax.
     out += "### Division-free softmax exp(x_i - lse) against exp(x_i - m)/s\n\n"
-    out += "Blanchard, Higham and Higham (IMA J. Numer. Anal. 2021) conclude the division-free form can be less accurate: its error grows with the logits' offset. Max ULP, native policy:\n\n"
+    out += "Blanchard, Higham and Higham (IMA J. Numer. Anal. 2021) conclude the division-free form can be less accurate: its error grows with the logits' offset. Max ULP, native policy"
+    out += literature ? " (their other claims, each held row by row: [literature.md](literature.md)):\n\n" : ":\n\n"
     out += "| format | family | fused (division) | division-free | accurate |\n| --- | --- | --- | --- | --- |\n"
     for f in Format.allCases {
       for family in [CaseFamily.moderate, .largePositive, .largeNegative, .temperature] {

@@ -36,8 +36,9 @@ public enum Report {
       }
     }
     let training = try TrainingExperiment.run(threads: threads)
+    let literature = try LiteratureStudy.run(settings: settings, threads: threads)
     return files(result, plan: plan, elementary: elementary, exhaustive: exhaustive, elementaryCount: elementaryCount,
-                 training: training)
+                 training: training, literature: literature)
   }
 
   /// Writes `files` under `folder`, each through a temporary file and a rename (an interrupted
@@ -53,7 +54,8 @@ public enum Report {
 
   /// The files, from a run and the elementary measurements.
   public static func files(_ result: RunResult, plan: RunPlan, elementary: [ElementaryAccuracy], exhaustive: Bool,
-                           elementaryCount: Int, training: TrainingExperiment? = nil) -> [ReportFile]
+                           elementaryCount: Int, training: TrainingExperiment? = nil,
+                           literature: LiteratureStudy? = nil) -> [ReportFile]
   {
     let groups = Dictionary(result.groups.map { ($0.key, $0.aggregate) }, uniquingKeysWith: { a, _ in a })
     var files: [ReportFile] = []
@@ -63,7 +65,9 @@ public enum Report {
     let plots = Plots(result: result)
     files += plots.files
     files += training?.files() ?? []
-    files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots, training: training != nil).markdown()))
+    files += literature.map { LiteratureReport(study: $0, result: result, groups: groups).files() } ?? []
+    files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots,
+                                                                training: training != nil, literature: literature != nil).markdown()))
     return files
   }
 

@@ -34,6 +34,7 @@ import LabSupport
 ///   "none" when nothing failed.
 /// - Log y axes start at 10^-3 at the lowest: smaller values, zeros included, sit on the bottom
 ///   edge, whose label then reads "<= 10^-3".
+/// - Scatter series (`scatter`): a marker at every point and no line; the legend shows the marker.
 /// - Vertical marks: a dashed line at x with its label (thresholds such as exp's overflow).
 /// - The legend sits right of the chart; long merged names wrap after "=", and the canvas
 ///   widens to fit the widest line.
@@ -47,6 +48,8 @@ struct SVGPlot {
     var dash: String? = nil
     /// The marker's shape (default: by the colour's index, else by position).
     var marker: Marker? = nil
+    /// A scatter: a marker at every point, no line between them.
+    var scatter = false
   }
 
   enum Marker: Int, CaseIterable {
@@ -184,6 +187,13 @@ struct SVGPlot {
     // The lines, then all markers on top of them.
     var markers = ""
     for (g, line) in lines.enumerated() {
+      if line.scatter {
+        for p in line.points where !p.failed && p.y != nil && xAxis.accepts(p.x) {
+          markers += SVGPlot.markerShape(line.marker, px(p.x), py(p.y!), size: 2.4, color: line.color)
+        }
+        markers += "\n"
+        continue
+      }
       let segments = SVGPlot.segments(line.points, map: xAxis.map)
       var path = ""
       for segment in segments where segment.count > 1 {
@@ -216,7 +226,9 @@ struct SVGPlot {
     for (line, text) in zip(lines, legend) {
       let mid = ly + 6
       let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-      out += "<line x1=\"\(f(legendX))\" y1=\"\(f(mid))\" x2=\"\(f(legendX + 30))\" y2=\"\(f(mid))\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>"
+      if !line.scatter {
+        out += "<line x1=\"\(f(legendX))\" y1=\"\(f(mid))\" x2=\"\(f(legendX + 30))\" y2=\"\(f(mid))\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>"
+      }
       out += SVGPlot.markerShape(line.marker, legendX + 15, mid, size: 3.2, color: line.color)
       for (i, row) in text.enumerated() {
         out += "<text x=\"\(f(legendTextX))\" y=\"\(f(mid + 4 + 14 * Double(i)))\">\(SVGPlot.escape(row))</text>"
@@ -241,6 +253,7 @@ struct SVGPlot {
     let marker: Marker
     /// "same as fused at 63 of 64 points", when most (not all) points equal an earlier line's.
     var note: String? = nil
+    var scatter = false
   }
 
   /// The series grouped by identical points (x order), each group styled by its first series.
@@ -256,7 +269,7 @@ struct SVGPlot {
       lines.append(Line(names: [s.name], points: points,
                         color: SVGPlot.colors[colorIndex % SVGPlot.colors.count],
                         dash: s.dash ?? (s.color == nil ? SVGPlot.dashes[k % SVGPlot.dashes.count] : nil),
-                        marker: s.marker ?? Marker.allCases[colorIndex % Marker.allCases.count]))
+                        marker: s.marker ?? Marker.allCases[colorIndex % Marker.allCases.count], scatter: s.scatter))
     }
     // Lines that mostly hide an earlier one say so.
     for i in lines.indices {
