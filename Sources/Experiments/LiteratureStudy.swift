@@ -127,6 +127,8 @@ public struct BoundSample: Sendable {
   public let caseID: String
   public let measured: Double
   public let bound: Double
+  /// The condition number of lse at the row, max_i |x_i| / |y| (BHH).
+  public let lseCondition: Double
   public var ratio: Double { measured / bound }
 }
 
@@ -317,7 +319,8 @@ public struct LiteratureStudy: Sendable {
             measured = (errors.max() ?? 0) / largestP
           }
         }
-        outcome[key(claim, policy)] = BoundSample(caseID: c.id, measured: measured, bound: bound)
+        let condition = max(Swift.abs(stats.xMin), Swift.abs(stats.xMax)) / Swift.abs(stats.y)
+        outcome[key(claim, policy)] = BoundSample(caseID: c.id, measured: measured, bound: bound, lseCondition: condition)
       }
     }
     return outcome

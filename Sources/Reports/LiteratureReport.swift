@@ -64,7 +64,7 @@ struct LiteratureReport {
     out += onlineVerdict()
     out += crossEntropyVerdicts()
     out += "| two-pass softmax is as accurate as the three-pass one | Dukhan & Ablavatski 2020 | not testable here | the lab has no `two-pass` variant yet |\n"
-    out += "| condition numbers: lse max\\|x_i\\| / \\|lse(x)\\|, softmax <= n max\\|x_i\\| | BHH | not testable here | a property of the function, not of a kernel: the bounds above use the same quantities |\n"
+    out += conditionRow()
 
     out += "\nWhy the refuted bounds fail, as the counterexamples show:\n\n"
     out += "- shifted lse: the bound as quoted has no term for rounding the final addition m + log s, which alone costs up to u "
@@ -120,6 +120,19 @@ struct LiteratureReport {
       evidence += ": `softmax-lab eval --case \(w.caseID) --format \(s.format.rawValue) --policy \(s.policy.rawValue) --variant \(claim.variant.rawValue) --op \(op)`"
     }
     return "| \(LiteratureReport.cell(claim.rawValue + ": " + claim.formula)) | \(LiteratureReport.cell(source)) | \(verdict) | \(LiteratureReport.cell(evidence)) |\n"
+  }
+
+  /// The condition numbers are properties of the function, not claims about a kernel; the row
+  /// gives their range over the rows held to the shifted lse bound, and how the measured error
+  /// compares with condition number x u (the error of a backward stable computation).
+  func conditionRow() -> String {
+    let rows = samples(.shiftedLSEWithRounding, nil, .native).map(\.1)
+    var out = "| condition numbers: lse max\\|x_i\\| / \\|lse(x)\\|, softmax <= n max\\|x_i\\| | BHH | not testable here | "
+    out += "properties of the functions, not of a kernel (no computed value can confirm or refute them)"
+    if let lo = rows.map(\.lseCondition).min(), let hi = rows.map(\.lseCondition).max() {
+      out += "; lse's condition number over the \(rows.count) rows held to the shifted lse bound (native): \(NumberText.short(lo)) to \(NumberText.short(hi))"
+    }
+    return out + " |\n"
   }
 
   // MARK: BHH's half-precision experiment
