@@ -123,8 +123,7 @@ struct LiteratureReport {
   }
 
   /// The condition numbers are properties of the function, not claims about a kernel; the row
-  /// gives their range over the rows held to the shifted lse bound, and how the measured error
-  /// compares with condition number x u (the error of a backward stable computation).
+  /// gives lse's over the rows held to the shifted lse bound.
   func conditionRow() -> String {
     let rows = samples(.shiftedLSEWithRounding, nil, .native).map(\.1)
     var out = "| condition numbers: lse max\\|x_i\\| / \\|lse(x)\\|, softmax <= n max\\|x_i\\| | BHH | not testable here | "
