@@ -129,7 +129,7 @@ struct LiteratureReport {
     var out = "| condition numbers: lse max\\|x_i\\| / \\|lse(x)\\|, softmax <= n max\\|x_i\\| | BHH | not testable here | "
     out += "properties of the functions, not of a kernel (no computed value can confirm or refute them)"
     if let lo = rows.map(\.lseCondition).min(), let hi = rows.map(\.lseCondition).max() {
-      out += "; lse's condition number over the \(rows.count) rows held to the shifted lse bound (native): \(NumberText.short(lo)) to \(NumberText.short(hi))"
+      out += "; lse's condition number over the \(rows.count) rows held to the shifted lse bound (native): \(String(format: "%.3g", lo)) to \(String(format: "%.3g", hi))"
     }
     return out + " |\n"
   }
