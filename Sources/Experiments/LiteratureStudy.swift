@@ -1,6 +1,5 @@
 import Accuracy
 import Cases
-import Dispatch
 import ExactReference
 import Foundation
 import LabSupport
@@ -247,20 +246,7 @@ public struct LiteratureStudy: Sendable {
     let units = families.flatMap { family in
       formats.flatMap { format in (0..<settings.rows(family)).map { Unit(family: family, format: format, index: $0) } }
     }
-    let outcomes = Locked([Result<RowOutcome, Error>?](repeating: nil, count: units.count))
-    let next = Locked(0)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, units.count))) { _ in
-      while true {
-        let i = next.withLock { n -> Int in
-          defer { n += 1 }
-          return n
-        }
-        guard i < units.count else { return }
-        let outcome = Result { try evaluate(units[i], settings) }
-        outcomes.withLock { $0[i] = outcome }
-      }
-    }
-    let results = try outcomes.withLock { $0 }.map { try $0!.get() }
+    let results = try concurrentMap(units.count, threads: threads) { try evaluate(units[$0], settings) }.map { try $0.get() }
     var summaries: [BoundSummary] = []
     for format in formats {
       for policy in format.distinctPolicies {

@@ -1,7 +1,7 @@
 import Accuracy
 import Cases
-import Dispatch
 import Foundation
+import LabSupport
 import SoftmaxKernels
 import SoftmaxSpec
 
@@ -107,20 +107,14 @@ public enum Runner {
       let b = units[$1].family == .hugeN ? 32768 << (units[$1].index % 4) : 0
       return a != b ? a > b : $0 < $1
     }
-    let outcomes = Outcomes(count: units.count)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, units.count))) { _ in
-      while let position = outcomes.claim() {
-        let i = order[position]
-        let outcome = Result { try evaluate(units[i], plan, kernel) }
-        outcomes.store(i, outcome)
-        progress?(outcomes.finished, units.count)
-      }
+    let outcomes = concurrentMap(units.count, threads: threads, order: order, progress: progress) { i in
+      try evaluate(units[i], plan, kernel)
     }
     var merged: [GroupKey: Aggregate] = [:]
     var rowsByGroup: [GroupKey: [RowPoint]] = [:]
     var referenceValues = 0
     for i in units.indices {
-      let (aggregates, points, values) = try outcomes.outcome(i).get()
+      let (aggregates, points, values) = try outcomes[i].get()
       referenceValues += values
       for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
       for (key, point) in points { rowsByGroup[key, default: []].append(point) }
@@ -169,35 +163,4 @@ public enum Runner {
   }
 
   typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int)
-}
-
-/// The rows' outcomes, filled by the worker threads (each index once), read after they finish.
-private final class Outcomes: @unchecked Sendable {
-  private let lock = NSLock()
-  private var next = 0
-  private(set) var finished = 0
-  private var results: [Result<Runner.UnitOutcome, Error>?]
-
-  init(count: Int) { results = Array(repeating: nil, count: count) }
-
-  func claim() -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard next < results.count else { return nil }
-    next += 1
-    return next - 1
-  }
-
-  func store(_ i: Int, _ r: Result<Runner.UnitOutcome, Error>) {
-    lock.lock()
-    results[i] = r
-    finished += 1
-    lock.unlock()
-  }
-
-  func outcome(_ i: Int) -> Result<Runner.UnitOutcome, Error> {
-    lock.lock()
-    defer { lock.unlock() }
-    return results[i]!
-  }
 }

@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import LabSupport
 import SoftmaxSpec
 
@@ -33,18 +31,11 @@ public struct TrainingExperiment: Sendable {
         configurations.map { (k, TrainingSettings(variant: variant, format: $0.0, policy: $0.1, epochs: epochs)) }
       }
     }
-    let results = Locked([TrainingRun?](repeating: nil, count: jobs.count))
     let datasets = scales.map { TrainingExperiment.data(samples: samples, scale: $0) }
-    DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
-      for j in stride(from: worker, to: jobs.count, by: max(1, threads)) {
-        let (k, settings) = jobs[j]
-        let run = try! Trainer.train(datasets[k], settings)  // batch variants only
-        results.withLock { $0[j] = run }
-      }
-    }
-    let runs = results.withLock { $0 }
+    let runs = try concurrentMap(jobs.count, threads: threads) { j in try Trainer.train(datasets[jobs[j].0], jobs[j].1) }
+      .map { try $0.get() }
     return TrainingExperiment(samples: samples, epochs: epochs,
-                              entries: zip(jobs, runs).map { Entry(scale: scales[$0.0.0], run: $0.1!) },
+                              entries: zip(jobs, runs).map { Entry(scale: scales[$0.0.0], run: $0.1) },
                               reduction: try ReductionStudy.run(count: reductionRows))
   }
 
