@@ -6,11 +6,11 @@ import SoftmaxSpec
 public enum BatchInput {
   /// Numbers separated by commas, blanks or tabs, each rounded to `format`; `what` names the
   /// source in errors ("--row", "--weights", "FILE:LINE").
-  public static func numbers(_ text: String, _ what: String, format: Format) throws(InputRows.Error) -> [Double] {
+  public static func numbers(_ text: String, _ what: String, format: Format) throws(InputTextError) -> [Double] {
     var out: [Double] = []
     for item in text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
       guard let v = FormatRounding.parse(String(item), format) else {
-        throw InputRows.Error("'\(item)' in \(what) is not a number (decimal, hexadecimal such as 0x1.8p+1, inf, -inf or nan)")
+        throw InputTextError("'\(item)' in \(what) is not a number (decimal, hexadecimal such as 0x1.8p+1, inf, -inf or nan)")
       }
       out.append(v)
     }
@@ -19,13 +19,13 @@ public enum BatchInput {
 
   /// A batch file: one row per line, the target first, then the logits; '#' starts a comment and
   /// blank lines are skipped.
-  public static func file(_ text: String, name: String, format: Format) throws(InputRows.Error) -> ([[Double]], [Int]) {
+  public static func file(_ text: String, name: String, format: Format) throws(InputTextError) -> ([[Double]], [Int]) {
     var rows: [[Double]] = [], targets: [Int] = []
     for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
       let items = content.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
       guard let first = items.first else { continue }
-      guard let t = Int(first) else { throw InputRows.Error("\(name):\(i + 1): '\(first)' is not a target class (an integer)") }
+      guard let t = Int(first) else { throw InputTextError("\(name):\(i + 1): '\(first)' is not a target class (an integer)") }
       targets.append(t)
       rows.append(try numbers(items.dropFirst().joined(separator: " "), "\(name):\(i + 1)", format: format))
     }

@@ -16,12 +16,15 @@ public struct InputRow: Sendable {
   public let target: Int
 }
 
-/// Where `eval` takes its rows from, and why a row was refused (one line each).
+/// Why logits, targets or weights given as text were refused (one line).
+public struct InputTextError: Error, CustomStringConvertible {
+  public let description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Where `eval` takes its rows from.
 public enum InputRows {
-  public struct Error: Swift.Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-  }
+  public typealias Error = InputTextError
 
   /// Logits typed on the command line: decimal or hexadecimal floats, inf, -inf, nan, each
   /// rounded to `format` (nearest, ties to even); the target defaults to 0.

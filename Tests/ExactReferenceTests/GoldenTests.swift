@@ -39,7 +39,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
   }()
 }
 
-@Suite("Golden values (../shared/golden/reference.json)")
+@Suite("Golden values (Fixtures/reference.json: exact results computed independently)")
 struct GoldenTests {
   @Test("the fixture holds the 355 golden cases")
   func fixtureSize() {
