@@ -283,16 +283,19 @@ public struct LiteratureStudy: Sendable {
       let u = Double(sign: .plus, exponent: -compute.precision, significand: 1)
       // With `wide`, the result is rounded once more, to the storage format: u of it is added.
       let store = policy == .wide ? Double(sign: .plus, exponent: -c.format.precision, significand: 1) : 0
-      var sums: (terms: [Double], sums: [SIMDSummation: Double])? = nil
+      // The kernel's terms, their sum by each summation and their exact sum: once per row and policy.
+      var sums: (sums: [SIMDSummation: Double], exact: BigFloat)? = nil
       for claim in BoundClaim.allCases {
         guard claim.assumptionsHold(stats, logits: c.logits, compute: compute) else { continue }
         let measured: Double
         var bound = claim.bound(stats, u: u)
         if let summation = claim.summation {
-          if sums == nil { sums = withLanes(c.format, policy, ShiftedSums(row: c.logits)) }
-          let exact = BigFloat.sum(sums!.terms.map { BigFloat($0) }, precision: 256, .nearestEven).0
-          let (difference, _) = BigFloat.subtract(BigFloat(sums!.sums[summation]!), exact, precision: 256, .nearestEven)
-          let (ratio, _) = BigFloat.divide(difference, exact, precision: 64, .nearestEven)
+          if sums == nil {
+            let (terms, computed) = withLanes(c.format, policy, ShiftedSums(row: c.logits))
+            sums = (computed, BigFloat.sum(terms.map { BigFloat($0) }, precision: 256, .nearestEven).0)
+          }
+          let (difference, _) = BigFloat.subtract(BigFloat(sums!.sums[summation]!), sums!.exact, precision: 256, .nearestEven)
+          let (ratio, _) = BigFloat.divide(difference, sums!.exact, precision: 64, .nearestEven)
           measured = Swift.abs(ratio.double(.nearestEven))
         } else {
           bound += store
