@@ -11,6 +11,10 @@ public enum Variant: String, CaseIterable, Sendable, Codable {
   case accurate
   /// One pass with a running max and a rescaled sum (Milakov & Gimelshein 2018).
   case online
+  /// No max pass (Dukhan & Ablavatski 2020, as in XNNPACK): the sum of exp(x_j) kept per lane as
+  /// a (mantissa, exponent) pair, exp(x) = 2^k r, so nothing overflows; a second pass writes the
+  /// outputs. It reads the row twice.
+  case twoPass = "two-pass"
   /// softmax only: exp(x_i - lse).
   case divisionFree = "division-free"
   /// ce-gradient only: backpropagation through a separate log layer and softmax layer.

@@ -28,6 +28,35 @@ struct SIMDKernelTests {
     #expect(checked > 5_000)
   }
 
+  /// two-pass (no max pass): where its exponent split is exact (|x| <= 2^21 in Float lanes), the
+  /// (mantissa, exponent) sum neither overflows nor underflows, and the outputs stay within a few
+  /// ULP (bounds: the maxima measured on these rows, rounded up; `wide` rounds once on store).
+  @Test("two-pass: no overflow, underflow or NaN in its range, within its measured bounds", arguments: distinctPairs)
+  func twoPass(_ f: Format, _ p: Policy) throws {
+    let settings = CaseSettings(rows: 12, length: 40)
+    let families: [CaseFamily] = [.moderate, .largePositive, .largeNegative, .masked]
+    var checked = 0
+    for c in families.flatMap({ Generator.cases($0, format: f, settings: settings) }) {
+      let ev = try Evaluation.evaluate(row: c.logits, format: f, target: c.target, ops: Op.allCases,
+                                       variants: [.twoPass], policies: [p])
+      guard !ev.reference.undefined else { continue }
+      for r in ev.results {
+        let bound: Double
+        switch (f, f.effectivePolicy(p)) {
+        case (_, .wide) where f != .float64: bound = 1
+        case (.float16, _): bound = r.op == .lse ? 1.5 : 8
+        default: bound = r.op == .lse ? 1.5 : 4
+        }
+        for (i, m) in r.measures.enumerated() {
+          #expect(!m.overflow && !m.underflow && !m.nan, "\(c.id) \(r.op.rawValue)[\(i)]")
+          if let e = m.ulpError { #expect(e <= bound, "\(c.id) \(r.op.rawValue)[\(i)]: \(e) ULP") }
+        }
+        checked += 1
+      }
+    }
+    #expect(checked > 200)
+  }
+
   /// The classic story: naive overflows above T; shifted log-softmax takes log(0) = -inf where the
   /// exact log-prob is finite; fused, online and accurate never do either.
   @Test("naive overflows past T, shifted underflows to -inf, fused/online/accurate do neither", arguments: Format.allCases)

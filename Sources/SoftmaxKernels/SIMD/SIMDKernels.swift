@@ -8,6 +8,8 @@ import SoftmaxSpec
 /// - `naive`: s = sum exp(x_j); lse = log s; p_i = exp(x_i)/s; log-softmax = log p; CE = -log p_t.
 /// - `shifted`: m = max; e_i = exp(x_i - m); s = sum e; lse = m + log s; p = e/s; log-softmax = log p.
 /// - `fused`: log-softmax = (x_i - m) - log s; CE = lse - x_t; softmax as shifted.
+/// - `two-pass`: pass 1 sums exp(x_j) = 2^k r per lane as (mantissa, exponent) pairs, no max pass;
+///   pass 2: lse = E ln2 + log S, log-softmax = ((x - p) - q) - log S, softmax = (r/S) 2^(k - E).
 /// - `online`: one pass keeping per lane the running max and rescaled sum, lanes merged with
 ///   (M, sum_l d_l e^(m_l - M)); then the fused outputs.
 /// - `division-free` (softmax): exp(x_i - lse), lse fused.
@@ -238,6 +240,15 @@ public enum SIMDKernels {
       case .logSoftmax: each { v, _ in L.round(L.round(v - mv) - logS) }
       case .crossEntropy: first(L.round(lse - L.splat(xt)))
       case .ceGradient: each { v, i in L.round(p(v) - onehot(i)) }
+      }
+    case .twoPass:
+      let sum = TwoPassSum<L>(x, n)
+      switch op {
+      case .lse: first(sum.lse)
+      case .softmax: each { v, _ in sum.softmax(v) }
+      case .logSoftmax: each { v, _ in sum.logSoftmax(v) }
+      case .crossEntropy: first(-sum.logSoftmax(L.splat(xt)))
+      case .ceGradient: each { v, i in L.round(sum.softmax(v) - onehot(i)) }
       }
     case .accurate:
       let m = maximum(L.self, x, n)
