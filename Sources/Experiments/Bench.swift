@@ -41,6 +41,21 @@ public struct BenchResult: Sendable {
   /// Bytes read and written per run.
   public let bytes: Int
 
+  public init(subject: BenchSubject, shape: BenchShape, threads: Int, seconds: [Double], bytes: Int) {
+    self.subject = subject
+    self.shape = shape
+    self.threads = threads
+    self.seconds = seconds
+    self.bytes = bytes
+  }
+
+  /// The format of the bytes timed.
+  public var format: Format {
+    switch subject {
+    case let .kernel(_, _, f, _), let .copy(f), let .textbook(_, _, f): return f
+    }
+  }
+
   public var median: Double { seconds.sorted()[seconds.count / 2] }
   /// (max - min) / median.
   public var spread: Double { (seconds.max()! - seconds.min()!) / median }
@@ -98,6 +113,19 @@ public enum Bench {
                            bytes: shape.rows * (shape.n + width) * format.byteWidth)
       }
     }
+  }
+
+  /// Each result's median time as a multiple of the copy of its format timed on the same shape
+  /// with the same threads ("x copy"; 1 for the copy itself), nil when no such copy was timed.
+  public static func copyRatios(_ results: [BenchResult]) -> [Double?] {
+    struct Run: Hashable {
+      let shape: BenchShape, threads: Int, format: Format
+    }
+    var copies: [Run: Double] = [:]
+    for r in results {
+      if case .copy = r.subject { copies[Run(shape: r.shape, threads: r.threads, format: r.format)] = r.median }
+    }
+    return results.map { r in copies[Run(shape: r.shape, threads: r.threads, format: r.format)].map { r.median / $0 } }
   }
 
   static func logits(_ shape: BenchShape, seed: UInt64) -> [Double] {

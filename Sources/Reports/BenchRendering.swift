@@ -11,21 +11,22 @@ public enum BenchOutput {
     }
   }
 
-  public static func table(_ results: [BenchResult]) -> String {
-    let header = ["shape", "threads", "kernel", "op", "variant", "format", "policy", "median ms", "spread",
-                  "G elements/s", "GB/s", "x copy"]
-    var copies: [String: Double] = [:]
-    for r in results { if case .copy(let f) = r.subject { copies["\(r.shape) \(r.threads) \(f)"] = r.median } }
-    let rows = results.map { r -> [String] in
-      let format = describe(r.subject)[3]
-      let copy = copies["\(r.shape) \(r.threads) \(format)"]
-      return ["\(r.shape)", String(r.threads)] + describe(r.subject) + [
+  static let header = ["shape", "threads", "kernel", "op", "variant", "format", "policy", "median ms", "spread",
+                        "G elements/s", "GB/s", "x copy"]
+
+  /// One row of cells per result, in `header`'s order.
+  static func cells(_ results: [BenchResult]) -> [[String]] {
+    zip(results, Bench.copyRatios(results)).map { r, copy in
+      ["\(r.shape)", String(r.threads)] + describe(r.subject) + [
         String(format: "%.3f", r.median * 1e3), String(format: "%.0f%%", 100 * r.spread),
         String(format: "%.3f", r.elementsPerSecond / 1e9), String(format: "%.2f", r.bytesPerSecond / 1e9),
-        copy.map { String(format: "%.2f", r.median / $0) } ?? "-",
+        copy.map { String(format: "%.2f", $0) } ?? "-",
       ]
     }
-    return TextTable.render(header: header, rows: rows)
+  }
+
+  public static func table(_ results: [BenchResult]) -> String {
+    TextTable.render(header: header, rows: cells(results))
   }
 
   public static func json(_ results: [BenchResult]) -> String {

@@ -36,6 +36,9 @@ import LabSupport
 ///   edge, whose label then reads "<= 10^-3".
 /// - Scatter series (`scatter`): a marker at every point and no line; the legend shows the marker.
 /// - Vertical marks: a dashed line at x with its label (thresholds such as exp's overflow).
+/// - A legend key (`legendKey`) replaces the legend's line-by-line entries, for scatters whose
+///   colour says one thing and marker another: each entry shows a colour, a marker or neither (a
+///   heading). `failedBand: false` leaves out the band's "none" when nothing can fail.
 /// - The legend sits right of the chart; long merged names wrap after "=", and the canvas
 ///   widens to fit the widest line.
 struct SVGPlot {
@@ -56,6 +59,15 @@ struct SVGPlot {
     case circle, square, triangle, diamond, triangleDown, plus, cross
   }
 
+  /// One entry of a legend key: a marker in the colour (`color` and `marker`), a marker in grey
+  /// (`marker` only: the marker's meaning whatever the colour), a colour swatch (`color` only),
+  /// or a heading (neither).
+  struct KeyEntry {
+    let name: String
+    var color: Int? = nil
+    var marker: Marker? = nil
+  }
+
   /// The y axis: log10 (ULP errors, losses; 10^-3 at the lowest), or linear from 0 to a top value.
   enum YAxis {
     case log
@@ -71,6 +83,12 @@ struct SVGPlot {
   var yAxis = YAxis.log
   var yLabel = "max ULP error of the row"
   var failedLabel = "overflow / underflow / NaN"
+  /// The legend, when not one entry per drawn line.
+  var legendKey: [KeyEntry]? = nil
+  /// Whether the failed band is drawn when nothing failed (it always is when something did).
+  var failedBand = true
+  /// The size of a scatter's markers (and of the legend key's).
+  var scatterSize = 2.4
 
   static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
   /// The dash patterns given by position (nil: solid).
@@ -83,7 +101,8 @@ struct SVGPlot {
 
   init(title: String, xLabel: String, logX: Bool, series: [Series], marks: [(Double, String)],
        yAxis: YAxis = .log, yLabel: String = "max ULP error of the row",
-       failedLabel: String = "overflow / underflow / NaN")
+       failedLabel: String = "overflow / underflow / NaN", legendKey: [KeyEntry]? = nil, failedBand: Bool = true,
+       scatterSize: Double = 2.4)
   {
     self.title = title
     self.xLabel = xLabel
@@ -93,6 +112,9 @@ struct SVGPlot {
     self.yAxis = yAxis
     self.yLabel = yLabel
     self.failedLabel = failedLabel
+    self.legendKey = legendKey
+    self.failedBand = failedBand
+    self.scatterSize = scatterSize
   }
 
   func svg() -> String {
@@ -120,15 +142,15 @@ struct SVGPlot {
     // labels, chart.
     let failing = lines.filter { $0.points.contains { $0.failed } }
     let bandLabelY = 40.0, laneStep = 9.0, firstLaneY = 52.0
-    let top = (failing.isEmpty ? 48.0 : firstLaneY + laneStep * Double(failing.count - 1) + 10) + 14 * Double(markRows)
+    let top = (failing.isEmpty ? (failedBand ? 48.0 : 32.0) : firstLaneY + laneStep * Double(failing.count - 1) + 10) + 14 * Double(markRows)
     let legendX = left + plotW + 16, legendTextX = legendX + 36
-    let legend = lines.map { SVGPlot.wrap($0.names, maxWidth: 200) }
+    let legend = legendKey.map { $0.map { [$0.name] } } ?? lines.map { SVGPlot.wrap($0.names, maxWidth: 200) }
     let legendWidth = max(legend.flatMap { $0 }.map { Label($0).width(SVGPlot.fontSize) }.max() ?? 0,
                           lines.compactMap { $0.note.map { Label($0).width(9) } }.max() ?? 0)
     let laneWidth = failing.map { Label($0.names.joined(separator: " = ")).width(9) }.max() ?? 0
     let w = (max(legendTextX + legendWidth, left + plotW + 8 + laneWidth, left + Label(title).width(13)) + 14).rounded(.up)
     let legendHeight = Double(legend.reduce(0) { $0 + $1.count }) * 14 + Double(max(0, legend.count - 1)) * 4
-      + Double(lines.filter { $0.note != nil }.count) * 12
+      + (legendKey == nil ? Double(lines.filter { $0.note != nil }.count) * 12 : 0)
     let h = max(top + plotH + 46, top + 4 + legendHeight + 10).rounded(.up)
 
     func atY(_ t: Double) -> Double { top + plotH - (t - yAxis.lo) / (yAxis.hi - yAxis.lo) * plotH }
@@ -141,7 +163,9 @@ struct SVGPlot {
     out += "<text x=\"\(f(left))\" y=\"20\" font-size=\"13\">\(SVGPlot.escape(title))</text>\n"
 
     // The failed band.
-    out += "<text x=\"\(f(left))\" y=\"\(f(bandLabelY))\" fill=\"#a00\">\(SVGPlot.escape(failedLabel + (failing.isEmpty ? ": none" : "")))</text>\n"
+    if failedBand || !failing.isEmpty {
+      out += "<text x=\"\(f(left))\" y=\"\(f(bandLabelY))\" fill=\"#a00\">\(SVGPlot.escape(failedLabel + (failing.isEmpty ? ": none" : "")))</text>\n"
+    }
     for (i, line) in failing.enumerated() {
       let y = firstLaneY + laneStep * Double(i)
       out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#f4cccc\"/>"
@@ -189,7 +213,7 @@ struct SVGPlot {
     for (g, line) in lines.enumerated() {
       if line.scatter {
         for p in line.points where !p.failed && p.y != nil && xAxis.accepts(p.x) {
-          markers += SVGPlot.markerShape(line.marker, px(p.x), py(p.y!), size: 2.4, color: line.color)
+          markers += SVGPlot.markerShape(line.marker, px(p.x), py(p.y!), size: scatterSize, color: line.color)
         }
         markers += "\n"
         continue
@@ -223,6 +247,24 @@ struct SVGPlot {
 
     // The legend.
     var ly = top + 4
+    if let key = legendKey {
+      for entry in key {
+        let mid = ly + 6
+        let color = entry.color.map { SVGPlot.colors[$0 % SVGPlot.colors.count] } ?? "#555"
+        switch (entry.color, entry.marker) {
+        case (_, let marker?):
+          out += SVGPlot.markerShape(marker, legendX + 15, mid, size: max(3.2, scatterSize), color: color)
+        case (_?, nil):
+          out += "<rect x=\"\(f(legendX + 9))\" y=\"\(f(mid - 5))\" width=\"12\" height=\"10\" fill=\"\(color)\"/>"
+        case (nil, nil):
+          break
+        }
+        let heading = entry.color == nil && entry.marker == nil
+        out += "<text x=\"\(f(heading ? legendX : legendTextX))\" y=\"\(f(mid + 4))\"\(heading ? " fill=\"#444\"" : "")>\(SVGPlot.escape(entry.name))</text>\n"
+        ly += 18
+      }
+      return out + "</svg>\n"
+    }
     for (line, text) in zip(lines, legend) {
       let mid = ly + 6
       let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""

@@ -10,16 +10,6 @@ extension BenchShape: ExpressibleByArgument {
   public var defaultValueDescription: String { description }
 }
 
-/// `bench` times log-softmax unless told otherwise.
-enum LogSoftmaxOnly: ListDefault {
-  static let elements: [Op] = [.logSoftmax]
-}
-
-/// `bench` times float32 unless told otherwise.
-enum Float32Only: ListDefault {
-  static let elements: [Format] = [.float32]
-}
-
 /// `softmax-lab bench`: throughput of the SIMD kernels, beside a memory copy and the scalar
 /// textbook kernel timed in the same run.
 struct BenchCommand: ParsableCommand {
@@ -29,12 +19,17 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Each line is the median of --repeats runs after one warm-up, with the spread (max - min) / \
       median. Machines are shared and noisy: compare ratios taken in one run (the copy and textbook \
-      lines are there for that). Build for speed as docs/kernels.md ("Speed") says (release, -target-cpu).
+      lines are there for that). Build for speed as docs/kernels.md ("Speed") says (release, -target-cpu). \
+      --page DIR writes the speed page (scripts/bench: every op, variant, format and policy): DIR/speed.md, \
+      with the machine, the build and the table, and DIR/plots/speed-accuracy-OP.svg, each kernel's time \
+      (x copy) against its max ULP error over every family of --baseline.
       """)
 
-  @OptionGroup var opOptions: OpOptions<LogSoftmaxOnly>
+  @Option(name: .customLong("op"), help: "Operations, repeated or comma-separated (default: log-softmax; with --page, every one).")
+  var opList: [CommaList<Op>] = []
   @OptionGroup var variantOptions: VariantOptions
-  @OptionGroup var formatOptions: FormatOptions<Float32Only>
+  @Option(name: .customLong("format"), help: "Formats, repeated or comma-separated (default: float32; with --page, every one).")
+  var formatList: [CommaList<Format>] = []
   @OptionGroup var policyOptions: PolicyOptions
 
   @Option(name: .customLong("shape"), help: "Shapes ROWSxN, repeated or comma-separated.")
@@ -49,6 +44,20 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print JSON instead of a table.")
   var json = false
 
+  @Option(help: ArgumentHelp("Also write the speed page: DIR/speed.md and its charts DIR/plots/speed-accuracy-OP.svg.",
+                             valueName: "DIR"))
+  var page: String?
+
+  @Option(help: "With --page: the baseline whose max ULP errors the charts plot.")
+  var baseline: String = "reports/baseline.json"
+
+  @Option(help: ArgumentHelp("With --page: how this binary was built, as the page states it (scripts/bench passes the Swift version and flags).",
+                             valueName: "TEXT"))
+  var build: String?
+
+  var ops: [Op] { opList.isEmpty ? (page == nil ? [.logSoftmax] : Op.allCases) : opList.values() }
+  var formats: [Format] { formatList.isEmpty ? (page == nil ? [.float32] : Format.allCases) : formatList.values() }
+
   var threadCounts: [Int] {
     threads.isEmpty ? Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted() : threads.values()
   }
@@ -59,10 +68,50 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
-    let plan = BenchPlan(ops: opOptions.ops, variants: variantOptions.variants(for: [.simd]), formats: formatOptions.formats,
+    // The baseline is read before the (long) timing, so that a wrong path fails at once.
+    let accuracy = try page.map { _ in try Baseline.parse(try readTextFile(baseline), name: baseline) }
+    let plan = BenchPlan(ops: ops, variants: variantOptions.variants(for: [.simd]), formats: formats,
                          policies: policyOptions.policies, shapes: shapes.values(), threads: threadCounts, repeats: repeats)
     let results = plan.run()
+    if let page, let accuracy {
+      let machine = SpeedPage.Machine.current(command: BenchCommand.commandLine(), build: build ?? BenchCommand.defaultBuild)
+      let files = SpeedPage(results: results, baseline: accuracy, baselineName: baseline, machine: machine,
+                            repeats: repeats).files()
+      do {
+        try Report.write(files, to: page)
+      } catch {
+        throw InputError("cannot write \(page): \(error.localizedDescription)")
+      }
+      FileHandle.standardError.write(Data("softmax-lab bench: wrote \(page)/\(SpeedPage.path) and \(files.count - 1) charts\n".utf8))
+    }
     let text = json ? BenchOutput.json(results) : BenchOutput.table(results)
     FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// What the page says of the build when --build is not given: only what the compiler tells.
+  static var defaultBuild: String {
+    #if DEBUG
+      return "debug build (not for timing)"
+    #else
+      return "optimized build (compiler and flags not recorded: scripts/bench passes them with --build)"
+    #endif
+  }
+
+  /// This command as typed, for the page: "softmax-lab bench --page docs ...", arguments with
+  /// blanks quoted, the --build text (the page's build row) as "…".
+  static func commandLine() -> String {
+    var words = ["softmax-lab"], arguments = CommandLine.arguments.dropFirst()
+    while let a = arguments.popFirst() {
+      if a == "--build", !arguments.isEmpty {
+        arguments.removeFirst()
+        words += [a, "…"]
+      } else if a.hasPrefix("--build=") {
+        words.append("--build=…")
+      } else {
+        let plain = !a.isEmpty && !a.contains { " \t'\"$`\\|&;<>()*?".contains($0) }
+        words.append(plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'")
+      }
+    }
+    return words.joined(separator: " ")
   }
 }
