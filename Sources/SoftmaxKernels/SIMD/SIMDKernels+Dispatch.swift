@@ -34,24 +34,39 @@ extension SIMDKernels {
 
   /// `op` by `variant` on a row-major batch of `rows` rows of n logits, row r's target `targets[r]`,
   /// writing op.outputCount(n) values per row. Rows are spread over `threads` threads in
-  /// contiguous blocks; each row is computed alone, so the results do not depend on `threads`.
+  /// contiguous blocks, each block with three rows in flight (`runRows`); every pass of a row sees
+  /// the same vectors in the same order as in `run`, so the results do not depend on `threads`.
   @inlinable
   public static func runBatch<L: Lanes>(
     _: L.Type, _ op: Op, _ variant: Variant, _ x: UnsafePointer<L.Storage>, rows: Int, n: Int,
     targets: UnsafePointer<Int32>, _ out: UnsafeMutablePointer<L.Storage>, threads: Int,
     summation: SIMDSummation? = nil
   ) {
+    guard variant.applies(to: op) else { return }
     let width = op.outputCount(rowLength: n)
     let blocks = max(1, min(threads, rows))
     let xs = UnsafeSendable(x), outs = UnsafeSendable(out), ts = UnsafeSendable(targets)
+    let summation = summation ?? .default(for: variant)
     let body: @Sendable (Int) -> Void = { block in
       let start = rows * block / blocks, end = rows * (block + 1) / blocks
-      for r in start..<end {
-        _ = run(L.self, op, variant, xs.pointer + r * n, n, target: Int(ts.pointer[r]), outs.pointer + r * width,
-                summation: summation)
-      }
+      withRecipe(L.self, op, variant, summation, RunRows(rows: start..<end) { r in
+        RowRef(xs.pointer + r * n, n, Int(ts.pointer[r]), outs.pointer + r * width)
+      })
     }
     if blocks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: body) }
+  }
+}
+
+extension SIMDKernels {
+  @usableFromInline
+  struct RunRows<L: Lanes>: RecipeTask {
+    @usableFromInline let rows: Range<Int>
+    @usableFromInline let row: (Int) -> RowRef<L>
+    @inlinable init(rows: Range<Int>, row: @escaping (Int) -> RowRef<L>) {
+      self.rows = rows
+      self.row = row
+    }
+    @inlinable func run<R: RowRecipe>(_ recipe: R) where R.L == L { SIMDKernels.runRows(recipe, rows, row) }
   }
 }
 

@@ -96,14 +96,9 @@ extension SIMDKernels {
   struct TwoPassSum<L: Lanes> {
     @usableFromInline let s: L.V, e: L.V, logS: L.V, p: L.V, q: L.V
 
+    /// From the lanes' pairs of pass 1 (`TwoPassFirst`).
     @inlinable @inline(__always)
-    init(_ x: UnsafePointer<L.Storage>, _ n: Int) {
-      var acc = L.splat(0), e = L.splat(-.infinity)
-      var i = 0
-      while i < n {
-        twoPassAdd(L.self, &acc, &e, L.load(x + i, count: min(L.width, n - i), fill: -.infinity))
-        i += L.width
-      }
+    init(acc: L.V, e: L.V) {
       let merged = twoPassMerge(L.self, acc, e)
       s = L.splat(merged.s)
       self.e = L.splat(merged.e)

@@ -1,0 +1,413 @@
+import SoftmaxSpec
+
+// The variants as three passes (`RowRecipe`): what each pass keeps and computes. The formulas are
+// those of `SIMDKernels` (and docs/definitions.md), in the same order of operations.
+
+// MARK: Shared passes
+
+/// A pass that only carries a value computed from the previous one (online's and two-pass's
+/// second pass: their first pass already has the sums).
+@usableFromInline
+struct Carry<L: Lanes, Value>: RowPass {
+  @usableFromInline let value: Value
+  @inlinable init(_ value: Value) { self.value = value }
+  @inlinable @inline(__always) func step(_ v: L.V, at i: Int, count: Int) {}
+}
+
+/// m = max_j x_j (NaN ignored); with `trackIndex`, also the first index k with x_k = m.
+@usableFromInline
+struct MaxPass<L: Lanes>: RowPass {
+  @usableFromInline var acc = L.splat(-.infinity)
+  /// Per lane, the index of the vector where the lane's maximum was first seen.
+  @usableFromInline var base = L.splat(0)
+  @usableFromInline let trackIndex: Bool
+  @inlinable init(trackIndex: Bool) { self.trackIndex = trackIndex }
+
+  @inlinable @inline(__always)
+  mutating func step(_ v: L.V, at i: Int, count: Int) {
+    let larger = v .> acc
+    acc = acc.replacing(with: v, where: larger)
+    if trackIndex { base = base.replacing(with: L.splat(L.V.Scalar(i)), where: larger) }
+  }
+
+  @inlinable var maximum: L.V.Scalar {
+    var m = acc[0]
+    for j in 1..<L.width where acc[j] > m { m = acc[j] }
+    return m
+  }
+
+  /// The first index k with x_k == m: the smallest lane position among the lanes holding m (a
+  /// lane keeps its first maximum, as `>` is strict); the scalar search when m is -inf or NaN.
+  @inlinable func firstIndex(_ x: UnsafePointer<L.Storage>, _ n: Int) -> Int {
+    let m = maximum
+    guard m > -.infinity else { return SIMDKernels.firstIndex(L.self, of: m, x, n) }
+    var k = n
+    for j in 0..<L.width where acc[j] == m { k = min(k, Int(base[j]) + j) }
+    return k
+  }
+}
+
+/// What a sum pass adds: f(v) for the vector at i (lanes past the row's end must give 0).
+@usableFromInline
+protocol SumTerm {
+  associatedtype L: Lanes
+  func callAsFunction(_ v: L.V, at i: Int) -> L.V
+}
+
+/// The sum of a term over the row by a `SIMDSummation` (pairwise, which is not a stream, is summed
+/// over the whole row when the pass is made).
+@usableFromInline
+struct SumPass<T: SumTerm>: RowPass {
+  @usableFromInline typealias L = T.L
+  @usableFromInline let term: T
+  @usableFromInline var sum: SummationStream<T.L>
+  @usableFromInline var pairwiseTotal: L.V.Scalar?
+
+  @inlinable
+  init(_ term: T, _ summation: SIMDSummation, _ row: RowRef<T.L>) {
+    self.term = term
+    sum = SummationStream(summation)
+    if summation == .pairwise {
+      pairwiseTotal = SIMDKernels.pairwise(L.self, 0, row.n) { i, c in term(L.load(row.x + i, count: c, fill: -.infinity), at: i) }
+    }
+  }
+
+  @inlinable @inline(__always)
+  mutating func step(_ v: L.V, at i: Int, count: Int) {
+    if pairwiseTotal == nil { sum.add(term(v, at: i), count: count) }
+  }
+
+  @inlinable var total: L.V.Scalar { pairwiseTotal ?? sum.total }
+}
+
+@usableFromInline
+struct ExpTerm<L: Lanes>: SumTerm {
+  @inlinable init() {}
+  @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(v) }
+}
+
+@usableFromInline
+struct ShiftedExpTerm<L: Lanes>: SumTerm {
+  @usableFromInline let m: L.V
+  @inlinable init(_ m: L.V) { self.m = m }
+  @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(L.round(v - m)) }
+}
+
+/// Lane j of the vector at i is element i + j: a mask of the lanes that are element `index`.
+@inlinable @inline(__always)
+func lanes<L: Lanes>(_: L.Type, _ lane: L.V, at i: Int, are index: Int) -> SIMDMask<L.V.MaskStorage> {
+  lane .== L.splat(L.V.Scalar(index - i))
+}
+
+/// [i + j == t] for the lanes j of the vector at i.
+@inlinable @inline(__always)
+func onehot<L: Lanes>(_: L.Type, _ lane: L.V, at i: Int, _ t: Int) -> L.V {
+  L.splat(0).replacing(with: L.splat(1), where: lanes(L.self, lane, at: i, are: t))
+}
+
+// MARK: naive
+
+@usableFromInline
+struct NaiveRecipe<L: Lanes>: RowRecipe {
+  @usableFromInline let op: Op, summation: SIMDSummation
+  @inlinable init(_ op: Op, _ summation: SIMDSummation) {
+    self.op = op
+    self.summation = summation
+  }
+  @inlinable func first(_ row: RowRef<L>) -> Idle<L> { Idle() }
+  @inlinable func second(_ row: RowRef<L>, after: Idle<L>) -> SumPass<ExpTerm<L>> { SumPass(ExpTerm(), summation, row) }
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ExpTerm<L>>) -> NaiveOutput<L> {
+    NaiveOutput(op, L.splat(sum.total), row)
+  }
+}
+
+/// s = sum exp(x_j); lse = log s; p_i = exp(x_i)/s; log-softmax = log p; CE = -log p_t.
+@usableFromInline
+struct NaiveOutput<L: Lanes>: RowPass {
+  @usableFromInline let op: Op, s: L.V, out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
+  @inlinable init(_ op: Op, _ s: L.V, _ row: RowRef<L>) {
+    self.op = op
+    self.s = s
+    out = row.out
+    t = row.target
+    lane = SIMDKernels.iota(L.self)
+    switch op {
+    case .lse: L.store(L.log(s), out, count: 1)
+    case .crossEntropy: L.store(L.round(-L.log(L.round(L.exp(L.splat(L.V.Scalar(row.x[t]))) / s))), out, count: 1)
+    default: break
+    }
+  }
+  @inlinable @inline(__always)
+  func step(_ v: L.V, at i: Int, count: Int) {
+    let y: L.V
+    switch op {
+    case .softmax: y = L.round(L.exp(v) / s)
+    case .logSoftmax: y = L.log(L.round(L.exp(v) / s))
+    case .ceGradient: y = L.round(L.round(L.exp(v) / s) - onehot(L.self, lane, at: i, t))
+    case .lse, .crossEntropy: return
+    }
+    L.store(y, out + i, count: count)
+  }
+}
+
+// MARK: shifted, fused, division-free, chained, online
+
+@usableFromInline
+struct ShiftedRecipe<L: Lanes>: RowRecipe {
+  @usableFromInline let op: Op, variant: Variant, summation: SIMDSummation
+  @inlinable init(_ op: Op, _ variant: Variant, _ summation: SIMDSummation) {
+    self.op = op
+    self.variant = variant
+    self.summation = summation
+  }
+  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L> { MaxPass(trackIndex: false) }
+  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L>) -> SumPass<ShiftedExpTerm<L>> {
+    SumPass(ShiftedExpTerm(L.splat(max.maximum)), summation, row)
+  }
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ShiftedExpTerm<L>>) -> ShiftedOutput<L> {
+    ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row)
+  }
+}
+
+/// The outputs of shifted, fused, division-free, chained and online from m and s.
+@usableFromInline
+struct ShiftedOutput<L: Lanes>: RowPass {
+  @usableFromInline enum Mode { case none, softmax, divisionFree, logOfSoftmax, logSoftmax, gradient, chained }
+  @usableFromInline let mode: Mode
+  @usableFromInline let m: L.V, s: L.V, logS: L.V, lse: L.V
+  @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
+  /// chained: g_t = -1/p_t and sum_j g_j p_j.
+  @usableFromInline let gt: L.V, dot: L.V
+
+  @inlinable
+  init(_ op: Op, _ variant: Variant, m: L.V, s: L.V, _ row: RowRef<L>) {
+    self.m = m
+    self.s = s
+    logS = L.log(s)
+    lse = L.round(m + logS)
+    out = row.out
+    t = row.target
+    lane = SIMDKernels.iota(L.self)
+    let xt = L.splat(L.V.Scalar(row.x[t]))
+    let pt = L.round(L.exp(L.round(xt - m)) / s)
+    switch (op, variant) {
+    case (.lse, _): mode = .none; L.store(lse, out, count: 1)
+    case (.crossEntropy, .shifted): mode = .none; L.store(L.round(-L.log(pt)), out, count: 1)
+    case (.crossEntropy, _): mode = .none; L.store(L.round(lse - xt), out, count: 1)
+    case (.softmax, .divisionFree): mode = .divisionFree
+    case (.softmax, _): mode = .softmax
+    case (.logSoftmax, .shifted): mode = .logOfSoftmax
+    case (.logSoftmax, _): mode = .logSoftmax
+    case (.ceGradient, .chained): mode = .chained
+    case (.ceGradient, _): mode = .gradient
+    }
+    if mode == .chained {
+      gt = L.round(L.splat(-1) / pt)
+      dot = L.round(gt * pt)  // sum_j g_j p_j: only g_t is not 0
+    } else {
+      gt = L.splat(0)
+      dot = L.splat(0)
+    }
+  }
+
+  @inlinable @inline(__always) func p(_ v: L.V) -> L.V { L.round(L.exp(L.round(v - m)) / s) }
+
+  @inlinable @inline(__always)
+  func step(_ v: L.V, at i: Int, count: Int) {
+    let y: L.V
+    switch mode {
+    case .none: return
+    case .softmax: y = p(v)
+    case .divisionFree: y = L.exp(L.round(v - lse))
+    case .logOfSoftmax: y = L.log(p(v))
+    case .logSoftmax: y = L.round(L.round(v - m) - logS)
+    case .gradient: y = L.round(p(v) - onehot(L.self, lane, at: i, t))
+    case .chained:
+      let g = L.splat(0).replacing(with: gt, where: lanes(L.self, lane, at: i, are: t))
+      y = L.round(p(v) * L.round(g - dot))
+    }
+    L.store(y, out + i, count: count)
+  }
+}
+
+@usableFromInline
+struct OnlineRecipe<L: Lanes>: RowRecipe {
+  @usableFromInline let op: Op
+  @inlinable init(_ op: Op) { self.op = op }
+  @inlinable func first(_ row: RowRef<L>) -> OnlinePass<L> { OnlinePass() }
+  @inlinable func second(_ row: RowRef<L>, after pass: OnlinePass<L>) -> Carry<L, (m: L.V, s: L.V)> { Carry(pass.merged) }
+  @inlinable func output(_ row: RowRef<L>, after c: Carry<L, (m: L.V, s: L.V)>) -> ShiftedOutput<L> {
+    ShiftedOutput(op, .fused, m: c.value.m, s: c.value.s, row)
+  }
+}
+
+/// Per lane the running max and the sum rescaled to it.
+@usableFromInline
+struct OnlinePass<L: Lanes>: RowPass {
+  @usableFromInline var mAcc = L.splat(-.infinity), dAcc = L.splat(0)
+  @inlinable init() {}
+  @inlinable @inline(__always)
+  mutating func step(_ v: L.V, at i: Int, count: Int) {
+    let mNew = mAcc.replacing(with: v, where: v .> mAcc)
+    let empty = mNew .== L.splat(-.infinity)  // nothing but -inf so far: keep d = 0
+    let scale = L.exp(L.round(mAcc - mNew)).replacing(with: L.splat(1), where: empty)
+    let term = L.exp(L.round(v - mNew)).replacing(with: L.splat(0), where: empty)
+    dAcc = L.round(L.round(dAcc * scale) + term)
+    mAcc = mNew
+  }
+  /// The lanes merged: m = max_l m_l, s = sum_l d_l exp(m_l - m) (lanes in order).
+  @inlinable var merged: (m: L.V, s: L.V) {
+    var m = mAcc[0]
+    for j in 1..<L.width where mAcc[j] > m { m = mAcc[j] }
+    let mv = L.splat(m)
+    let scaled = L.round(dAcc * L.exp(L.round(mAcc - mv)).replacing(with: L.splat(0), where: mAcc .== L.splat(-.infinity)))
+    return (mv, L.splat(SIMDKernels.lanesInOrder(L.self, scaled)))
+  }
+}
+
+// MARK: two-pass
+
+@usableFromInline
+struct TwoPassRecipe<L: Lanes>: RowRecipe {
+  @usableFromInline let op: Op
+  @inlinable init(_ op: Op) { self.op = op }
+  @inlinable func first(_ row: RowRef<L>) -> TwoPassFirst<L> { TwoPassFirst() }
+  @inlinable func second(_ row: RowRef<L>, after pass: TwoPassFirst<L>) -> Carry<L, SIMDKernels.TwoPassSum<L>> {
+    Carry(SIMDKernels.TwoPassSum(acc: pass.acc, e: pass.e))
+  }
+  @inlinable func output(_ row: RowRef<L>, after c: Carry<L, SIMDKernels.TwoPassSum<L>>) -> TwoPassOutput<L> {
+    TwoPassOutput(op, c.value, row)
+  }
+}
+
+/// Per lane the pair (acc, E), sum = acc 2^E.
+@usableFromInline
+struct TwoPassFirst<L: Lanes>: RowPass {
+  @usableFromInline var acc = L.splat(0), e = L.splat(-.infinity)
+  @inlinable init() {}
+  @inlinable @inline(__always)
+  mutating func step(_ v: L.V, at i: Int, count: Int) { SIMDKernels.twoPassAdd(L.self, &acc, &e, v) }
+}
+
+@usableFromInline
+struct TwoPassOutput<L: Lanes>: RowPass {
+  @usableFromInline let op: Op, sum: SIMDKernels.TwoPassSum<L>
+  @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
+  @inlinable init(_ op: Op, _ sum: SIMDKernels.TwoPassSum<L>, _ row: RowRef<L>) {
+    self.op = op
+    self.sum = sum
+    out = row.out
+    t = row.target
+    lane = SIMDKernels.iota(L.self)
+    switch op {
+    case .lse: L.store(sum.lse, out, count: 1)
+    case .crossEntropy: L.store(-sum.logSoftmax(L.splat(L.V.Scalar(row.x[t]))), out, count: 1)
+    default: break
+    }
+  }
+  @inlinable @inline(__always)
+  func step(_ v: L.V, at i: Int, count: Int) {
+    let y: L.V
+    switch op {
+    case .softmax: y = sum.softmax(v)
+    case .logSoftmax: y = sum.logSoftmax(v)
+    case .ceGradient: y = L.round(sum.softmax(v) - onehot(L.self, lane, at: i, t))
+    case .lse, .crossEntropy: return
+    }
+    L.store(y, out + i, count: count)
+  }
+}
+
+// MARK: accurate
+
+@usableFromInline
+struct AccurateRecipe<L: Lanes>: RowRecipe {
+  @usableFromInline let op: Op, summation: SIMDSummation
+  @inlinable init(_ op: Op, _ summation: SIMDSummation) {
+    self.op = op
+    self.summation = summation
+  }
+  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L> { MaxPass(trackIndex: true) }
+  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L>) -> SumPass<AccurateTerm<L>> {
+    SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n)), summation, row)
+  }
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<AccurateTerm<L>>) -> AccurateOutput<L> {
+    AccurateOutput(op, sum.term, sPrime: L.splat(sum.total), row)
+  }
+}
+
+/// d = x - m as hi + lo (TwoSum) and e = exp(d_hi)(1 + d_lo); the sum leaves out k.
+@usableFromInline
+struct AccurateTerm<L: Lanes>: SumTerm {
+  @usableFromInline let minusM: L.V, k: Int, lane: L.V
+  @inlinable init(m: L.V.Scalar, k: Int) {
+    minusM = L.splat(-m)
+    self.k = k
+    lane = SIMDKernels.iota(L.self)
+  }
+  /// Masked lanes give d_lo = 0, e = 0.
+  @inlinable @inline(__always)
+  func split(_ v: L.V) -> (hi: L.V, lo: L.V, e: L.V) {
+    let (hi, lo0) = SIMDKernels.twoSum(L.self, v, minusM)
+    let lo = lo0.replacing(with: L.splat(0), where: hi .== L.splat(-.infinity))
+    let big = L.exp(hi)
+    return (hi, lo, L.round(big + L.round(big * lo)))
+  }
+  @inlinable @inline(__always)
+  func callAsFunction(_ v: L.V, at i: Int) -> L.V {
+    split(v).e.replacing(with: L.splat(0), where: lanes(L.self, lane, at: i, are: k))
+  }
+}
+
+/// lse = m + log1p(s'); log-softmax = (d_hi - log1p s') + d_lo; CE = (log1p s' - d_hi,t) - d_lo,t;
+/// p_i = e_i / (1 + s'), p_k = 1/(1 + s'); gradient at t: -(1 + (s' - e_t))/(1 + s'), or
+/// -s'/(1 + s') at t = k.
+@usableFromInline
+struct AccurateOutput<L: Lanes>: RowPass {
+  @usableFromInline let op: Op, term: AccurateTerm<L>, l: L.V, total: L.V, atTarget: L.V
+  @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int
+
+  @inlinable
+  init(_ op: Op, _ term: AccurateTerm<L>, sPrime sp: L.V, _ row: RowRef<L>) {
+    self.op = op
+    self.term = term
+    l = L.log1p(sp)
+    total = L.round(L.splat(1) + sp)
+    out = row.out
+    t = row.target
+    let xt = L.splat(L.V.Scalar(row.x[t]))
+    switch op {
+    case .lse: L.store(L.round(L.round(-term.minusM) + l), out, count: 1)
+    case .crossEntropy:
+      let d = term.split(xt)
+      L.store(L.round(L.round(l - d.hi) - d.lo), out, count: 1)
+    default: break
+    }
+    if op == .ceGradient {
+      atTarget = t == term.k
+        ? L.round(-L.round(sp / total))
+        : L.round(-L.round(L.round(L.splat(1) + L.round(sp - term.split(xt).e)) / total))
+    } else {
+      atTarget = L.splat(0)
+    }
+  }
+
+  @inlinable @inline(__always)
+  func p(_ v: L.V, at i: Int) -> L.V {
+    L.round(term.split(v).e / total).replacing(with: L.round(L.splat(1) / total), where: lanes(L.self, term.lane, at: i, are: term.k))
+  }
+
+  @inlinable @inline(__always)
+  func step(_ v: L.V, at i: Int, count: Int) {
+    let y: L.V
+    switch op {
+    case .logSoftmax:
+      let d = term.split(v)
+      y = L.round(L.round(d.hi - l) + d.lo)
+    case .softmax: y = p(v, at: i)
+    case .ceGradient: y = p(v, at: i).replacing(with: atTarget, where: lanes(L.self, term.lane, at: i, are: t))
+    case .lse, .crossEntropy: return
+    }
+    L.store(y, out + i, count: count)
+  }
+}
