@@ -5,8 +5,8 @@ extension Elementary {
   @usableFromInline static let dLn2Hi: Double = 6.93147180369123816490e-01  // 0x3fe62e42 fee00000
   @usableFromInline static let dLn2Lo: Double = 1.90821492927058770002e-10  // 0x3dea39ef 35793c76
   @usableFromInline static let dInvLn2: Double = 1.44269504088896338700e+00
-  // e^r = 1 + r + r^2 (E2 + E3 r + ... + E11 r^9) on |r| <= ln2/2 + 1e-6: minimax relative error
-  // 2^-57.9 (Remez exchange in mpmath).
+  // e^r = 1 + r + r^2 (E2 + E3 r + ... + E11 r^9) on |r| <= ln2/2 + 1e-6: minimax relative error,
+  // 2^-56.2 with the coefficients rounded to Double (scripts/fit-elementary.py).
   @usableFromInline static let dE2: Double = 0x1.000000000000ap-1
   @usableFromInline static let dE3: Double = 0x1.55555555554fap-3
   @usableFromInline static let dE4: Double = 0x1.55555555508bfp-5
@@ -18,7 +18,8 @@ extension Elementary {
   @usableFromInline static let dE10: Double = 0x1.28ad46f47b562p-22
   @usableFromInline static let dE11: Double = 0x1.ad7f9c796cb62p-26
   // log(1 + f) = f - f^2/2 + f^3 (L0 + L1 f + ... + L18 f^18) on [sqrt(1/2) - 1, sqrt(2) - 1]:
-  // minimax error 2^-56.6 relative to log(1 + f) (Remez in mpmath).
+  // minimax, error 2^-56.1 relative to log(1 + f) with the coefficients rounded to Double
+  // (scripts/fit-elementary.py).
   @usableFromInline static let dL0: Double = 0x1.5555555555533p-2
   @usableFromInline static let dL1: Double = -0x1.fffffffffef31p-3
   @usableFromInline static let dL2: Double = 0x1.999999999f73fp-3

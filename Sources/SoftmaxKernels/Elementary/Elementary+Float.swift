@@ -5,8 +5,8 @@ extension Elementary {
   @usableFromInline static let fLn2Hi: Float = 0x1.62e400p-1  // 0x3f317200
   @usableFromInline static let fLn2Lo: Float = 0x1.7f7d1cp-20  // 0x35bfbe8e
   @usableFromInline static let fInvLn2: Float = 0x1.715476p+0  // 0x3fb8aa3b
-  // e^r = 1 + r + r^2 (E2 + E3 r + ... + E6 r^4) on |r| <= ln2/2 + 1e-4: minimax relative error
-  // 2^-28.3 (Remez exchange in mpmath, coefficients rounded to Float).
+  // e^r = 1 + r + r^2 (E2 + E3 r + ... + E6 r^4) on |r| <= ln2/2 + 1e-4: minimax relative error,
+  // 2^-28.0 with the coefficients rounded to Float (scripts/fit-elementary.py).
   @usableFromInline static let fE2: Float = 0x1.fffffcp-2
   @usableFromInline static let fE3: Float = 0x1.555492p-3
   @usableFromInline static let fE4: Float = 0x1.5558f2p-5
@@ -16,7 +16,8 @@ extension Elementary {
   @usableFromInline static let fLogLn2Hi: Float = 0x1.62e300p-1  // 0x3f317180
   @usableFromInline static let fLogLn2Lo: Float = 0x1.2fefa2p-17  // 0x3717f7d1
   // log(1 + f) = f - f^2/2 + f^3 (L0 + L1 f + ... + L7 f^7) on [sqrt(1/2) - 1, sqrt(2) - 1]:
-  // minimax error 2^-27.0 relative to log(1 + f) (Remez in mpmath, rounded to Float).
+  // minimax, error 2^-27.0 relative to log(1 + f) with the coefficients rounded to Float
+  // (scripts/fit-elementary.py).
   @usableFromInline static let fL0: Float = 0x1.555554p-2
   @usableFromInline static let fL1: Float = -0x1.000226p-2
   @usableFromInline static let fL2: Float = 0x1.999ffep-3
