@@ -194,7 +194,13 @@ struct BatchLossTests {
     // ...unless the masked class has weight 0: its term is left out and the loss is 0.
     let zeroWeight = CrossEntropyOptions(weights: [1, 0], labelSmoothing: 0.5, reduction: .sum)
     let w0 = try BatchLoss.evaluate([rows[1]], targets: [0], format: .float32, variant: variant, options: zeroWeight)
-    #expect(w0.loss == [0])
+    if variant == .twoPass {
+      // two-pass has no exact x_t - m: its log-prob of a dominant logit is off by about u
+      // (docs/definitions.md, "two-pass").
+      #expect(abs(w0.loss[0]) <= 4 * Double(Float.ulpOfOne), "\(w0.loss)")
+    } else {
+      #expect(w0.loss == [0])
+    }
     #expect(try BatchReference.evaluate([rows[1]], targets: [0], format: .float32, options: zeroWeight).loss[0]?.rounded == 0)
     // Out of range: an error with the row, the target and the classes.
     #expect(throws: BatchError.targetOutOfRange(row: 1, target: 2, classes: 2)) {

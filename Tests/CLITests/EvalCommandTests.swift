@@ -27,8 +27,9 @@ struct EvalCommandTests {
     #expect(json["input"] as? [String] == ["2", "1", "0.1"])
     #expect(json["undefined"] as? Bool == false)
     let results = try #require(json["results"] as? [[String: Any]])
-    // Every SIMD variant that applies: 6 for softmax (division-free included), 5 for log-softmax.
-    #expect(results.count == (6 + 5) * 2)  // x policies
+    // Every SIMD variant that applies (division-free for softmax only), in each policy.
+    let applying = [Op.softmax, .logSoftmax].map { op in Variant.allCases.filter { $0.applies(to: op) }.count }
+    #expect(results.count == (applying[0] + applying[1]) * 2)
     let row = [2, 1, Double(Float(0.1))]
     for r in results {
       let op = try #require(Op(rawValue: r["op"] as! String))
