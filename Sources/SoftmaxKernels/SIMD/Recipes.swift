@@ -189,10 +189,11 @@ struct ShiftedOutput<L: Lanes>: RowPass {
     t = row.target
     lane = SIMDKernels.iota(L.self)
     let xt = L.splat(L.V.Scalar(row.x[t]))
-    let pt = L.round(L.exp(L.round(xt - m)) / s)
+    /// p_t, for shifted's cross-entropy and chained's gradient only.
+    func pt() -> L.V { L.round(L.exp(L.round(xt - m)) / s) }
     switch (op, variant) {
     case (.lse, _): mode = .none; L.store(lse, out, count: 1)
-    case (.crossEntropy, .shifted): mode = .none; L.store(L.round(-L.log(pt)), out, count: 1)
+    case (.crossEntropy, .shifted): mode = .none; L.store(L.round(-L.log(pt())), out, count: 1)
     case (.crossEntropy, _): mode = .none; L.store(L.round(lse - xt), out, count: 1)
     case (.softmax, .divisionFree): mode = .divisionFree
     case (.softmax, _): mode = .softmax
@@ -202,8 +203,9 @@ struct ShiftedOutput<L: Lanes>: RowPass {
     case (.ceGradient, _): mode = .gradient
     }
     if mode == .chained {
-      gt = L.round(L.splat(-1) / pt)
-      dot = L.round(gt * pt)  // sum_j g_j p_j: only g_t is not 0
+      let p = pt()
+      gt = L.round(L.splat(-1) / p)
+      dot = L.round(gt * p)  // sum_j g_j p_j: only g_t is not 0
     } else {
       gt = L.splat(0)
       dot = L.splat(0)

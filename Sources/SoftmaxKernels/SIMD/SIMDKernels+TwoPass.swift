@@ -14,7 +14,7 @@ extension SIMDKernels {
   /// lanes) so that k is an exact integer of the lanes: the variant's range; larger logits give
   /// wrong results (docs/definitions.md, "two-pass").
   @inlinable @inline(__always)
-  static func expParts<L: Lanes>(_: L.Type, _ x: L.V) -> (r: L.V, k: L.V, y: (hi: L.V, lo: L.V)) {
+  static func expParts<L: Lanes>(_: L.Type, _ x: L.V) -> (r: L.V, k: L.V) {
     typealias S = L.V.Scalar
     let c = TwoPassConstants<S>.self
     let limit = L.splat(c.limit)
@@ -32,7 +32,7 @@ extension SIMDKernels {
     let masked = x .== L.splat(-.infinity)
     r = r.replacing(with: L.splat(0), where: masked)
     r = r.replacing(with: x, where: x .!= x)  // NaN
-    return (r, k.replacing(with: L.splat(-.infinity), where: masked), (yHi, yLo))
+    return (r, k.replacing(with: L.splat(-.infinity), where: masked))
   }
 
   /// a * b = hi + lo exactly (Dekker's product with Veltkamp's split; no FMA), for |a|, |b| below
@@ -71,17 +71,15 @@ extension SIMDKernels {
   static func scaleDown<L: Lanes>(_: L.Type, _ v: L.V, by d: L.V) -> L.V {
     let step = L.splat(TwoPassConstants<L.V.Scalar>.firstStep)
     let d1 = d.replacing(with: step, where: d .< step)
-    let d2 = (d - d1).replacing(with: L.splat(0), where: d .== L.splat(-.infinity))
-    let inf = d .== L.splat(-.infinity)
-    let scaled = L.round((v * pow2(L.self, d1)) * pow2(L.self, d2))
-    return scaled.replacing(with: L.splat(0), where: inf)
+    let scaled = L.round((v * pow2(L.self, d1)) * pow2(L.self, d - d1))
+    return scaled.replacing(with: L.splat(0), where: d .== L.splat(-.infinity))
   }
 
   /// Pass 1 of two-pass: per lane the pair (acc, E) with sum = acc 2^E; each term 2^k r is brought
   /// to the larger exponent: E' = max(E, k), acc = acc 2^(E - E') + r 2^(k - E').
   @inlinable @inline(__always)
   static func twoPassAdd<L: Lanes>(_: L.Type, _ acc: inout L.V, _ e: inout L.V, _ v: L.V) {
-    let (r, k, _) = expParts(L.self, v)
+    let (r, k) = expParts(L.self, v)
     let newE = e.replacing(with: k, where: k .> e)
     let one = L.splat(1)
     let scaleOld = pow2(L.self, e - newE).replacing(with: one, where: e .== newE)
@@ -118,7 +116,7 @@ extension SIMDKernels {
     /// softmax = (r / S) 2^(k - E), with exp(x) = 2^k r split again.
     @inlinable @inline(__always)
     func softmax(_ v: L.V) -> L.V {
-      let (r, k, _) = expParts(L.self, v)
+      let (r, k) = expParts(L.self, v)
       return scaleDown(L.self, L.round(r / s), by: k - e)
     }
   }

@@ -35,17 +35,9 @@ public enum SIMDKernels {
   /// m = max_j x_j (NaN ignored).
   @inlinable
   public static func maximum<L: Lanes>(_: L.Type, _ x: UnsafePointer<L.Storage>, _ n: Int) -> L.V.Scalar {
-    let w = L.width
-    var acc = L.splat(-.infinity)
-    var i = 0
-    while i < n {
-      let v = L.load(x + i, count: min(w, n - i), fill: -.infinity)
-      acc = acc.replacing(with: v, where: v .> acc)
-      i += w
-    }
-    var m = acc[0]
-    for j in 1..<w where acc[j] > m { m = acc[j] }
-    return m
+    var pass = MaxPass<L>(trackIndex: false)
+    sweep(&pass, x, n)
+    return pass.maximum
   }
 
   /// The first index k with x_k == m (0 when there is none).
