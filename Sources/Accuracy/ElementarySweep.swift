@@ -27,7 +27,8 @@ public struct ElementaryAccuracy: Sendable {
 }
 
 /// Measures the SIMD exp, log and log1p of `Elementary` against references:
-/// - float16: every one of the 65536 bit patterns against MPFR, correctly rounded;
+/// - float16, bfloat16, float8-e4m3, float8-e5m2: every bit pattern against MPFR, correctly
+///   rounded (bfloat16 and float8 computed in Float lanes and rounded once to the format);
 /// - float32: all 2^32 bit patterns (`exhaustive`) or a sample of every binade, against the
 ///   Double result of the platform's libm (its error, below 2^-52 relative, moves a float32 ULP
 ///   error by less than 2^-28), the worst input re-checked with MPFR;
@@ -43,6 +44,9 @@ public enum ElementarySweep {
     case .float16: return float16(f)
     case .float32: return float32(f, exhaustive: exhaustive, threads: threads)
     case .float64: return float64(f, count: count, threads: threads)
+    case .bfloat16: return emulated(f, BFloat16.self)
+    case .float8E4M3: return emulated(f, Float8E4M3.self)
+    case .float8E5M2: return emulated(f, Float8E5M2.self)
     }
   }
 
@@ -130,6 +134,19 @@ public enum ElementarySweep {
     return ElementaryAccuracy(function: f, format: .float16, method: "every one of the 65536 Float16 bit patterns, against MPFR",
                            inputs: t.inputs, notCorrectlyRounded: t.notCR, maxULP: t.maxULP, worstInput: t.worst,
                            wrongSpecials: t.wrongSpecials, wrongSpecialInput: t.specialInput)
+  }
+
+  /// Every bit pattern of an emulated format (bfloat16, float8): computed in Float lanes, rounded
+  /// once to the format, as the kernels do, against MPFR.
+  public static func emulated<S: EmulatedFormat>(_ f: ElementaryFunction, _: S.Type) -> ElementaryAccuracy {
+    let inputs = (0...Int(S.Bits.max)).map { S(bitPattern: S.Bits($0)).double }
+    let outputs = evaluate(f, inputs.map { Float($0) }).map { S.format.round(Double($0)) }
+    var t = Tally()
+    for (x, c) in zip(inputs, outputs) { t.add(c, input: x, f, S.format) }
+    return ElementaryAccuracy(function: f, format: S.format,
+                              method: "every one of the \(inputs.count) \(S.format.rawValue) bit patterns, against MPFR",
+                              inputs: t.inputs, notCorrectlyRounded: t.notCR, maxULP: t.maxULP, worstInput: t.worst,
+                              wrongSpecials: t.wrongSpecials, wrongSpecialInput: t.specialInput)
   }
 
   /// The ULP error of a float32 result against a Double reference value.

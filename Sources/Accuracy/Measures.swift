@@ -3,7 +3,8 @@ import MPFR
 
 /// The status of one output element (docs/definitions.md, "Measures"), most specific first.
 public enum Status: String, CaseIterable, Sendable, Codable {
-  /// c == RN_T(v), sign of zero included (and c == v where v is +-inf).
+  /// c == RN_T(v), sign of zero included (and c == v where v is +-inf; c NaN where v is beyond
+  /// float8-e4m3's range, which rounds to NaN).
   case correct
   /// A number that is not RN_T(v) (its ULP error says how far).
   case inaccurate
@@ -11,7 +12,7 @@ public enum Status: String, CaseIterable, Sendable, Codable {
   case overflow
   /// c is 0 while RN_T(v) is not, or c is -inf while RN_T(v) is finite (a log of an underflowed 0).
   case underflow
-  /// c is NaN while v is a number.
+  /// c is NaN while v is a number (whose rounding is not NaN).
   case nan
   /// The row's result is undefined (every logit -inf, a NaN or a +inf logit).
   case undefined
@@ -67,15 +68,18 @@ public enum Measures {
     let rounded = v.rounded
     let vIsNumber = !v.value.isNaN
     let vIsFinite = v.value.isFinite
-    let correctlyRounded = c.bitPattern == rounded.bitPattern
-    let nan = c.isNaN && vIsNumber
+    // A NaN is correct only where RN_T(v) is NaN: float8-e4m3's rounding of a v beyond its range.
+    let correctlyRounded = c.bitPattern == rounded.bitPattern || (c.isNaN && rounded.isNaN)
+    let nan = c.isNaN && vIsNumber && !rounded.isNaN
     let underflow = (c == 0 && rounded != 0) || (c == -.infinity && rounded.isFinite)
     let overflow = !underflow && (c.isInfinite || c.isNaN) && rounded.isFinite
     let ulpError: Double
     if c.isFinite && vIsFinite {
       ulpError = Measures.ulpError(computed: c, exact: v)
-    } else if !c.isNaN && c == rounded {
-      ulpError = 0  // c = RN_T(v) = +-inf: v = +-inf (a masked log-prob), or v beyond the format's range
+    } else if (!c.isNaN && c == rounded) || (c.isNaN && rounded.isNaN) {
+      // c = RN_T(v) = +-inf: v = +-inf (a masked log-prob), or v beyond the format's range (NaN
+      // there in float8-e4m3)
+      ulpError = 0
     } else {
       ulpError = .infinity
     }

@@ -21,7 +21,8 @@ public struct FormatValue: Sendable, Equatable {
 }
 
 /// Correct rounding of MPFR values to the formats of docs/definitions.md: round to nearest, ties to even,
-/// gradual underflow to subnormals, overflow to infinity.
+/// gradual underflow to subnormals, overflow to infinity (to NaN in float8-e4m3, which has no
+/// infinity).
 ///
 /// The value is rounded to the grid of its binade, 2^(max(floor(log2|x|), emin) - p + 1), which is
 /// the same as MPFR's recipe (emin/emax set for the format, `mpfr_check_range`,
@@ -50,7 +51,8 @@ public enum FormatRounding {
     let p = format.precision, emin = format.minExponent
     if x.isNaN { return FormatValue(value: .nan, ulpExponent: 0) }
     if x.isInfinite {
-      return FormatValue(value: x.signBit ? -.infinity : .infinity, ulpExponent: format.maxExponent - p + 1)
+      let v = format.overflowValue
+      return FormatValue(value: x.signBit ? -v : v, ulpExponent: format.maxExponent - p + 1)
     }
     if x.isZero {
       let value: Double
@@ -85,9 +87,12 @@ public enum FormatRounding {
       }
     }
     let value = Double(sign: .plus, exponent: ulpExponent, significand: integer)
-    if value >= Double(sign: .plus, exponent: format.maxExponent + 1, significand: 1) {
-      // Overflow: every value that rounds to infinity gets infinity's ulp exponent.
-      return FormatValue(value: negative ? -.infinity : .infinity, ulpExponent: format.maxExponent - p + 1)
+    if value > format.greatestFiniteMagnitude {
+      // Overflow: every value that rounds beyond the largest finite gets infinity (NaN in
+      // float8-e4m3, where 448 < |x| <= 464 rounds to 448 as a tie or below goes to the even 448)
+      // and the top binade's ulp exponent.
+      let v = format.overflowValue
+      return FormatValue(value: negative ? -v : v, ulpExponent: format.maxExponent - p + 1)
     }
     return FormatValue(value: negative ? -value : value, ulpExponent: ulpExponent)
   }

@@ -13,9 +13,12 @@ public struct ExactValue: @unchecked Sendable {
   public let isExact: Bool
 }
 
-/// The exact results of one row, correctly rounded to its format.
+/// The exact results of one row, correctly rounded to its output format.
 public struct ExactRow: @unchecked Sendable {
+  /// The logits' format.
   public let format: Format
+  /// The format the results are rounded to (the logits' format unless another was asked for).
+  public let outputFormat: Format
   public let logits: [Double]
   public let target: Int
   /// True when the results are undefined: every logit -inf, a NaN logit, or a +inf logit
@@ -78,15 +81,17 @@ public enum Reference {
   static let tailCutoff = 1 << 20
   static let maxPrecision = 1 << 22
 
-  /// The exact results of `operations` on `row` in `format`.
+  /// The exact results of `operations` on `row` in `format`, rounded to `outputFormat` (by
+  /// default `format`: docs/definitions.md, "Mixed formats").
   ///
   /// - Parameters:
   ///   - row: the logits, each a value of `format` (checked), at least one.
   ///   - target: the class t for cross-entropy and ce-gradient, in 0..<row.count when one of
   ///     them is requested.
   public static func evaluate(
-    _ row: [Double], format: Format, target: Int = 0, operations: [Op] = Op.allCases
+    _ row: [Double], format: Format, outputFormat: Format? = nil, target: Int = 0, operations: [Op] = Op.allCases
   ) throws -> ExactRow {
+    let output = outputFormat ?? format
     guard !row.isEmpty else { throw ReferenceError.emptyRow }
     for (i, x) in row.enumerated() where !format.contains(x) {
       throw ReferenceError.notAValueOfTheFormat(index: i, value: x, format: format)
@@ -95,14 +100,15 @@ public enum Reference {
       throw ReferenceError.targetOutOfRange(target: target, rowLength: row.count)
     }
     if row.contains(where: { $0.isNaN || $0 == .infinity }) || row.allSatisfy({ $0 == -.infinity }) {
-      return ExactRow(format: format, logits: row, target: target, undefined: true, results: [:], workingPrecision: 0)
+      return ExactRow(format: format, outputFormat: output, logits: row, target: target, undefined: true, results: [:],
+                      workingPrecision: 0)
     }
     let problem = Problem(row: row, target: target)
-    var w = format == .float64 ? 128 : 64
+    var w = format == .float64 || output == .float64 ? 128 : 64
     while w <= maxPrecision {
-      if let results = problem.attempt(precision: w, format: format, operations: operations) {
-        return ExactRow(format: format, logits: row, target: target, undefined: false, results: results,
-                        workingPrecision: w)
+      if let results = problem.attempt(precision: w, format: output, operations: operations) {
+        return ExactRow(format: format, outputFormat: output, logits: row, target: target, undefined: false,
+                        results: results, workingPrecision: w)
       }
       w *= 2
     }

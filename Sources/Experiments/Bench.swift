@@ -141,7 +141,7 @@ public enum Bench {
       let x = Bench.logits(shape, seed: 1).map { L.Storage($0) }
       let targets = (0..<shape.rows).map { Int32($0 % shape.n) }
       let width = op.outputCount(rowLength: shape.n)
-      var out = [L.Storage](repeating: 0, count: shape.rows * width)
+      var out = [L.Storage](repeating: L.Storage(0.0), count: shape.rows * width)
       let seconds = x.withUnsafeBufferPointer { xp in
         targets.withUnsafeBufferPointer { tp in
           out.withUnsafeMutableBufferPointer { o in

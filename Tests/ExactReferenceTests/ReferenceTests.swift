@@ -4,12 +4,14 @@ import SoftmaxSpec
 import Testing
 
 /// 1/n correctly rounded to the format: IEEE division of exact operands is correctly rounded
-/// (Float16 division goes through Float, whose 24 bits >= 2 * 11 + 2 make that rounding exact too).
+/// (Float16, bfloat16 and float8 division go through Float, whose 24 bits >= 2p + 2 make that
+/// rounding exact too).
 func reciprocal(_ n: Int, _ f: Format) -> Double {
   switch f {
   case .float16: return Double(Float16(1) / Float16(n))
   case .float32: return Double(Float(1) / Float(n))
   case .float64: return 1 / Double(n)
+  case .bfloat16, .float8E4M3, .float8E5M2: return f.round(Double(Float(1) / Float(n)))
   }
 }
 

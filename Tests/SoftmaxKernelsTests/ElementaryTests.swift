@@ -96,6 +96,8 @@ struct ElementaryTests {
     case .float16: return ElementarySweep.evaluate(f, x.map { Float16($0) }).map(Double.init)
     case .float32: return ElementarySweep.evaluate(f, x.map { Float($0) }).map(Double.init)
     case .float64: return ElementarySweep.evaluate(f, x)
+    case .bfloat16, .float8E4M3, .float8E5M2:
+      return ElementarySweep.evaluate(f, x.map { Float($0) }).map { format.round(Double($0)) }
     }
   }
 }

@@ -21,25 +21,25 @@ struct SIMDMechanicsTests {
         for v in Variant.allCases where v.applies(to: op) {
           let count = op.outputCount(rowLength: n)
           var results: [[L.Storage]] = []
-          for garbage in [L.Storage(-Double.infinity), L.Storage.nan, L.Storage(1000)] {
+          for garbage in [L.Storage(-Double.infinity), L.Storage(Double.nan), L.Storage(1000.0)] {
             let x = row.map { L.Storage($0) } + Array(repeating: garbage, count: 20)
-            var out = [L.Storage](repeating: L.Storage(12345), count: count + 20)
+            var out = [L.Storage](repeating: L.Storage(12345.0), count: count + 20)
             x.withUnsafeBufferPointer { xp in
               out.withUnsafeMutableBufferPointer { o in
                 _ = SIMDKernels.run(L.self, op, v, xp.baseAddress!, n, target: t, o.baseAddress!)
               }
             }
-            #expect(out[count...].allSatisfy { $0 == L.Storage(12345) }, "wrote past the end: n \(n) \(op) \(v)")
+            #expect(out[count...].allSatisfy { $0 == L.Storage(12345.0) }, "wrote past the end: n \(n) \(op) \(v)")
             results.append(Array(out[..<count]))
           }
-          #expect(results[1].map { Double($0).bitPattern } == results[0].map { Double($0).bitPattern }
-                  && results[2].map { Double($0).bitPattern } == results[0].map { Double($0).bitPattern },
+          #expect(results[1].map { $0.double.bitPattern } == results[0].map { $0.double.bitPattern }
+                  && results[2].map { $0.double.bitPattern } == results[0].map { $0.double.bitPattern },
                   "the memory past the row changed the result: n \(n) \(op) \(v)")
           // Closeness: the accurate variant within its bound at every length.
           if v == .accurate {
             let bound = accurateBound(op, f, p)
             for (c, exact) in zip(results[0], reference.results[op]!) {
-              let e = Measures.ulpError(computed: Double(c), exact: exact)
+              let e = Measures.ulpError(computed: c.double, exact: exact)
               #expect(e <= bound, "n \(n) \(op.rawValue) \(f.rawValue) \(p.rawValue): \(e) ULP")
             }
           }
@@ -66,14 +66,14 @@ struct SIMDMechanicsTests {
   func batch<L: Lanes>(_: L.Type) {
     let rows = 37, n = 50
     var rng = Xoshiro256StarStar(seed: 5)
-    let x = (0..<(rows * n)).map { _ in L.Storage(rng.gaussian() * 4) }
+    let x = (0..<(rows * n)).map { _ in L.Storage(rng.gaussian() * 4) }  // rounded once to the format
     let targets = (0..<rows).map { _ in Int32(rng.index(below: n)) }
     for op in Op.allCases {
       for v in Variant.allCases where v.applies(to: op) {
         let width = op.outputCount(rowLength: n)
         var outputs: [[L.Storage]] = []
         for threads in [1, 2, 3] {
-          var out = [L.Storage](repeating: 0, count: rows * width)
+          var out = [L.Storage](repeating: L.Storage(0.0), count: rows * width)
           x.withUnsafeBufferPointer { xp in
             targets.withUnsafeBufferPointer { tp in
               out.withUnsafeMutableBufferPointer { o in
@@ -84,17 +84,17 @@ struct SIMDMechanicsTests {
           }
           outputs.append(out)
         }
-        let bits = outputs.map { $0.map { Double($0).bitPattern } }
+        let bits = outputs.map { $0.map { $0.double.bitPattern } }
         #expect(bits[0] == bits[1] && bits[0] == bits[2], "\(op) \(v)")
         // Every row alone (the batch keeps three rows in flight; each must be the row's own result).
         for r in 0..<rows {
-          var single = [L.Storage](repeating: 0, count: width)
+          var single = [L.Storage](repeating: L.Storage(0.0), count: width)
           x.withUnsafeBufferPointer { xp in
             single.withUnsafeMutableBufferPointer { o in
               _ = SIMDKernels.run(L.self, op, v, xp.baseAddress! + r * n, n, target: Int(targets[r]), o.baseAddress!)
             }
           }
-          #expect(single.map { Double($0).bitPattern } == Array(bits[0][(r * width)..<((r + 1) * width)]), "\(op) \(v) row \(r)")
+          #expect(single.map { $0.double.bitPattern } == Array(bits[0][(r * width)..<((r + 1) * width)]), "\(op) \(v) row \(r)")
         }
       }
     }

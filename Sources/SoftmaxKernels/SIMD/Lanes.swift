@@ -5,7 +5,8 @@ import SoftmaxSpec
 ///
 /// A kernel is written once, generic over `Lanes`, and specialized by the compiler for each
 /// conformance (`LaneTypes.swift`): `Float16Native`, `Float16Wide`, `Float32Native`,
-/// `Float32Wide`, `Float64Native`. `withLanes(_:_:_:)` below is the one place that maps a
+/// `Float32Wide`, `Float64Native`, and `EmulatedNative<S>` / `EmulatedWide<S>` for bfloat16 and
+/// the float8 formats (`LaneTypes+Emulated.swift`). `withLanes(_:_:_:)` below is the one place that maps a
 /// (format, policy) pair to its conformance.
 ///
 /// Widths are fixed in the source (16 Float or 8 Double lanes), so target flags change the
@@ -24,8 +25,9 @@ import SoftmaxSpec
 /// Edge Cases: lanes past a row's end are loaded with a fill value the kernel chooses (-inf for
 /// logits, so that they add exp(-inf) = 0 to a sum) and never stored.
 public protocol Lanes: SendableMetatype {
-  /// The format's Swift type (`Float16`, `Float`, `Double`).
-  associatedtype Storage: BinaryFloatingPoint & SIMDScalar & SendableMetatype
+  /// The format's storage type (`Float16`, `Float`, `Double`, or the bits of an emulated format:
+  /// `BFloat16`, `Float8E4M3`, `Float8E5M2`).
+  associatedtype Storage: LaneStorage
   /// The vector the kernel computes in (`SIMD16<Float>` or `SIMD8<Double>`).
   associatedtype V: ComputeVector
   /// The number of lanes of `V`.
@@ -72,8 +74,29 @@ public func withLanes<T: LanesTask>(_ format: Format, _ policy: Policy, _ task: 
   case (.float32, .native): return task.run(Float32Native.self)
   case (.float32, .wide): return task.run(Float32Wide.self)
   case (.float64, _): return task.run(Float64Native.self)
+  case (.bfloat16, .native): return task.run(EmulatedNative<BFloat16>.self)
+  case (.bfloat16, .wide): return task.run(EmulatedWide<BFloat16>.self)
+  case (.float8E4M3, .native): return task.run(EmulatedNative<Float8E4M3>.self)
+  case (.float8E4M3, .wide): return task.run(EmulatedWide<Float8E4M3>.self)
+  case (.float8E5M2, .native): return task.run(EmulatedNative<Float8E5M2>.self)
+  case (.float8E5M2, .wide): return task.run(EmulatedWide<Float8E5M2>.self)
   }
 }
+
+/// A value of a format as the kernels store it: converts exactly to Double, and from Double by
+/// one rounding to nearest even.
+public protocol LaneStorage: BitwiseCopyable, Equatable, Sendable, SendableMetatype {
+  init(_ value: Double)
+  /// The exact value.
+  var double: Double { get }
+}
+
+extension Float16: LaneStorage { @inlinable public var double: Double { Double(self) } }
+extension Float: LaneStorage { @inlinable public var double: Double { Double(self) } }
+extension Double: LaneStorage { @inlinable public var double: Double { self } }
+extension BFloat16: LaneStorage {}
+extension Float8E4M3: LaneStorage {}
+extension Float8E5M2: LaneStorage {}
 
 /// Loads `count` lanes of a vector whose scalars are the storage type; the others take `fill`.
 @inlinable @inline(__always)

@@ -133,7 +133,7 @@ struct NaiveOutput<L: Lanes>: RowPass {
     lane = SIMDKernels.iota(L.self)
     switch op {
     case .lse: L.store(L.log(s), out, count: 1)
-    case .crossEntropy: L.store(L.round(-L.log(L.round(L.exp(L.splat(L.V.Scalar(row.x[t]))) / s))), out, count: 1)
+    case .crossEntropy: L.store(L.round(-L.log(L.round(L.exp(L.splat(L.V.Scalar(row.x[t].double))) / s))), out, count: 1)
     default: break
     }
   }
@@ -188,7 +188,7 @@ struct ShiftedOutput<L: Lanes>: RowPass {
     out = row.out
     t = row.target
     lane = SIMDKernels.iota(L.self)
-    let xt = L.splat(L.V.Scalar(row.x[t]))
+    let xt = L.splat(L.V.Scalar(row.x[t].double))
     /// p_t, for shifted's cross-entropy and chained's gradient only.
     func pt() -> L.V { L.round(L.exp(L.round(xt - m)) / s) }
     switch (op, variant) {
@@ -303,7 +303,7 @@ struct TwoPassOutput<L: Lanes>: RowPass {
     lane = SIMDKernels.iota(L.self)
     switch op {
     case .lse: L.store(sum.lse, out, count: 1)
-    case .crossEntropy: L.store(-sum.logSoftmax(L.splat(L.V.Scalar(row.x[t]))), out, count: 1)
+    case .crossEntropy: L.store(-sum.logSoftmax(L.splat(L.V.Scalar(row.x[t].double))), out, count: 1)
     default: break
     }
   }
@@ -377,7 +377,7 @@ struct AccurateOutput<L: Lanes>: RowPass {
     total = L.round(L.splat(1) + sp)
     out = row.out
     t = row.target
-    let xt = L.splat(L.V.Scalar(row.x[t]))
+    let xt = L.splat(L.V.Scalar(row.x[t].double))
     switch op {
     case .lse: L.store(L.round(L.round(-term.minusM) + l), out, count: 1)
     case .crossEntropy:

@@ -21,14 +21,14 @@ extension SIMDKernels {
 
     func run<L: Lanes>(_: L.Type) -> [Double] {
       let x = row.map { L.Storage($0) }
-      var out = [L.Storage](repeating: 0, count: op.outputCount(rowLength: row.count))
+      var out = [L.Storage](repeating: L.Storage(0.0), count: op.outputCount(rowLength: row.count))
       x.withUnsafeBufferPointer { xp in
         out.withUnsafeMutableBufferPointer { o in
           _ = SIMDKernels.run(L.self, op, variant, xp.baseAddress!, row.count, target: target, o.baseAddress!,
                               summation: summation)
         }
       }
-      return out.map { Double($0) }
+      return out.map(\.double)
     }
   }
 

@@ -43,7 +43,7 @@ public enum SIMDKernels {
   /// The first index k with x_k == m (0 when there is none).
   @inlinable
   public static func firstIndex<L: Lanes>(_: L.Type, of m: L.V.Scalar, _ x: UnsafePointer<L.Storage>, _ n: Int) -> Int {
-    for j in 0..<n where L.V.Scalar(x[j]) == m { return j }
+    for j in 0..<n where L.V.Scalar(x[j].double) == m { return j }
     return 0
   }
 

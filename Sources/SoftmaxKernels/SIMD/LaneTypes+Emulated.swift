@@ -1,0 +1,165 @@
+import SoftmaxSpec
+
+// The lane types of bfloat16, float8-e4m3 and float8-e5m2: 16 Float lanes, the values stored as
+// their bits. Loading and storing convert with integer operations on the bits (no per-lane call);
+// `native` rounds every operation's result to the format, `wide` rounds once, on store.
+//
+// Exact emulation: Float's 24 bits are at least 2p + 2 for p = 8 (bfloat16), 4 and 3 (float8), so
+// a Float +, -, *, / result rounded again to the format is the correctly rounded result in the
+// format (the float8 exponent ranges lie inside Float's normal range; bfloat16 shares Float's
+// emin, and its products and sums of bfloat16 values are exact in Float or far from a midpoint).
+
+/// An emulated format's conversions on 16 lanes.
+public protocol EmulatedStorage: EmulatedFormat, LaneStorage {
+  /// The exact values of 16 bit patterns.
+  static func widen(_ bits: SIMD16<Bits>) -> SIMD16<Float>
+  /// Each lane rounded to nearest even to a value of the format (overflow to infinity, or NaN for
+  /// float8-e4m3), still as a Float.
+  static func round(_ v: SIMD16<Float>) -> SIMD16<Float>
+  /// The bit patterns of `round(v)`.
+  static func narrow(_ v: SIMD16<Float>) -> SIMD16<Bits>
+}
+
+extension EmulatedStorage {
+  @inlinable @inline(__always)
+  static func load(_ p: UnsafePointer<Self>, count: Int, fill: Float) -> SIMD16<Float> {
+    if count == 16 { return widen(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Bits>.self)) }
+    var bits = SIMD16<Bits>(repeating: 0)
+    for i in 0..<count { bits[i] = p[i].bitPattern }
+    var v = widen(bits)
+    for i in count..<16 { v[i] = fill }
+    return v
+  }
+
+  @inlinable @inline(__always)
+  static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Self>, count: Int) {
+    let bits = narrow(v)
+    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: bits, as: SIMD16<Bits>.self); return }
+    for i in 0..<count { p[i] = Self(bitPattern: bits[i]) }
+  }
+}
+
+/// The Float lanes as bits and back.
+@inlinable @inline(__always) func floatBits(_ v: SIMD16<Float>) -> SIMD16<UInt32> { unsafeBitCast(v, to: SIMD16<UInt32>.self) }
+@inlinable @inline(__always) func floatsOf(_ u: SIMD16<UInt32>) -> SIMD16<Float> { unsafeBitCast(u, to: SIMD16<Float>.self) }
+
+extension BFloat16: EmulatedStorage {
+  /// The top half of a float32.
+  @inlinable @inline(__always)
+  public static func widen(_ bits: SIMD16<UInt16>) -> SIMD16<Float> {
+    floatsOf(SIMD16<UInt32>(truncatingIfNeeded: bits) &<< 16)
+  }
+
+  /// Round to nearest even on the bits: add 0x7fff plus the lowest kept bit, clear the low half
+  /// (a carry moves into the exponent, up to infinity). NaN lanes are kept as they are.
+  @inlinable @inline(__always)
+  public static func round(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    let u = floatBits(v)
+    let r = (u &+ SIMD16(repeating: 0x7fff) &+ ((u &>> 16) & SIMD16(repeating: 1))) & SIMD16(repeating: 0xffff_0000)
+    return floatsOf(r).replacing(with: v, where: v .!= v)
+  }
+
+  @inlinable @inline(__always)
+  public static func narrow(_ v: SIMD16<Float>) -> SIMD16<UInt16> {
+    SIMD16<UInt16>(truncatingIfNeeded: floatBits(round(v)) &>> 16)
+  }
+}
+
+/// The float8 formats: rounding by the magic-number trick at the lane's own ulp, and the bits from
+/// the exponent-field trick (the format's bits shifted into a Float's, then scaled by a power of
+/// two: exact for normal and subnormal values alike).
+public protocol Float8Storage: EmulatedStorage where Bits == UInt8 {}
+
+extension Float8Storage {
+  /// 2^(127 - bias): the scale between a Float whose bits are the format's bits shifted left by
+  /// 23 - (p - 1), and the format's value.
+  @inlinable static var rebias: Float { Float(sign: .plus, exponent: 127 - bias, significand: 1) }
+  @inlinable static var shift: UInt32 { UInt32(23 - fractionBits) }
+
+  @inlinable @inline(__always)
+  public static func widen(_ bits: SIMD16<UInt8>) -> SIMD16<Float> {
+    let b = SIMD16<UInt32>(truncatingIfNeeded: bits)
+    let magnitude = b & SIMD16(repeating: 0x7f)
+    var a = floatsOf(magnitude &<< SIMD16(repeating: shift)) * SIMD16(repeating: rebias)
+    if format.overflowsToNaN {
+      a = a.replacing(with: .nan, where: magnitude .== SIMD16(repeating: 0x7f))
+    } else {
+      let inf = SIMD16<UInt32>(repeating: (UInt32(0x7f) &>> UInt32(fractionBits)) &<< UInt32(fractionBits))
+      a = a.replacing(with: .infinity, where: magnitude .== inf)
+      a = a.replacing(with: .nan, where: magnitude .> inf)
+    }
+    return floatsOf(floatBits(a) | ((b & SIMD16(repeating: 0x80)) &<< 24))
+  }
+
+  /// (|v| + M) - M with M = 1.5 x 2^(24 - p) x max(2^floor(log2 |v|), 2^emin), whose ulp is the
+  /// format's ulp at |v|: the sum rounds |v| to the format's grid, ties to even, and the
+  /// difference is exact. |v| is first capped at 2^(emax + 2), beyond every rounding boundary, so
+  /// that M stays finite; a NaN stays NaN.
+  @inlinable @inline(__always)
+  public static func round(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    let u = floatBits(v)
+    let sign = u & SIMD16(repeating: 0x8000_0000)
+    var a = floatsOf(u & SIMD16(repeating: 0x7fff_ffff))
+    let cap = SIMD16<Float>(repeating: Float(sign: .plus, exponent: format.maxExponent + 2, significand: 1))
+    a = a.replacing(with: cap, where: a .> cap)
+    var binade = floatsOf(floatBits(a) & SIMD16(repeating: 0x7f80_0000))
+    let minNormal = SIMD16<Float>(repeating: Float(format.leastNormalMagnitude))
+    binade = binade.replacing(with: minNormal, where: binade .< minNormal)
+    let magic = binade * SIMD16(repeating: Float(sign: .plus, exponent: 24 - format.precision, significand: 1.5))
+    var r = (a + magic) - magic
+    r = r.replacing(with: Float(format.overflowValue), where: r .> SIMD16(repeating: Float(format.greatestFiniteMagnitude)))
+    return floatsOf(floatBits(r) | sign)
+  }
+
+  @inlinable @inline(__always)
+  public static func narrow(_ v: SIMD16<Float>) -> SIMD16<UInt8> {
+    let r = round(v)
+    let u = floatBits(r)
+    let sign = (u &>> 24) & SIMD16(repeating: 0x80)
+    let magnitude = floatsOf(u & SIMD16(repeating: 0x7fff_ffff))
+    var bits = floatBits(magnitude * SIMD16(repeating: 1 / rebias)) &>> SIMD16(repeating: shift)
+    let exponentOnes = (UInt32(0x7f) &>> UInt32(fractionBits)) &<< UInt32(fractionBits)
+    if format.overflowsToNaN {
+      bits = bits.replacing(with: 0x7f, where: r .!= r)
+    } else {
+      bits = bits.replacing(with: SIMD16(repeating: exponentOnes), where: magnitude .== SIMD16(repeating: .infinity))
+      bits = bits.replacing(with: SIMD16(repeating: exponentOnes | (1 << UInt32(fractionBits - 1))), where: r .!= r)
+    }
+    return SIMD16<UInt8>(truncatingIfNeeded: bits | sign)
+  }
+}
+
+extension Float8E4M3: Float8Storage {}
+extension Float8E5M2: Float8Storage {}
+
+/// `native` in an emulated format: Float lanes, every operation's result rounded to the format.
+public enum EmulatedNative<S: EmulatedStorage>: Lanes {
+  public typealias Storage = S
+  public typealias V = SIMD16<Float>
+  public static var width: Int { 16 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<S>, count: Int, fill: Float) -> V { S.load(p, count: count, fill: fill) }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<S>, count: Int) { S.store(v, p, count: count) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { S.round(v) }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { S.round(Elementary.exp(v)) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { S.round(Elementary.log(v)) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { S.round(Elementary.log1p(v)) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Float) -> Float { S.round(V(repeating: x))[0] }
+}
+
+/// `wide` in an emulated format: Float lanes, rounded to the format once, on store.
+public enum EmulatedWide<S: EmulatedStorage>: Lanes {
+  public typealias Storage = S
+  public typealias V = SIMD16<Float>
+  public static var width: Int { 16 }
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<S>, count: Int, fill: Float) -> V { S.load(p, count: count, fill: fill) }
+  @inlinable @inline(__always)
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<S>, count: Int) { S.store(v, p, count: count) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
+  @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
+  @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
+  @inlinable @inline(__always) public static func log1p(_ v: V) -> V { Elementary.log1p(v) }
+  @inlinable @inline(__always) public static func roundScalar(_ x: Float) -> Float { x }
+}
