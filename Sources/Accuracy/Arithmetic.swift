@@ -1,9 +1,10 @@
 import SoftmaxSpec
 
 /// Arithmetic of one format, carried in Doubles: each operation is done in Double and rounded to
-/// the format. For float16 and float32 that is the correctly rounded operation of the format
-/// (Double has p' = 53 >= 2p + 2 bits, so rounding twice is harmless for + - * /; Figueroa 1995),
-/// so this emulates float16 and float32 arithmetic exactly, on any machine.
+/// the format. For float16, float32, bfloat16 and the float8 formats that is the correctly rounded
+/// operation of the format (Double has p' = 53 >= 2p + 2 bits and a wider exponent range, so
+/// rounding twice is harmless for + - * /; Figueroa 1995), so this emulates their arithmetic
+/// exactly, on any machine.
 public struct Arithmetic: Sendable {
   public let format: Format
   public init(_ format: Format) { self.format = format }

@@ -62,12 +62,14 @@ public enum Generator {
       let size = 32768 << (index % 4)
       return make(gaussians(size).map(r), parameter: Double(size), note: "n = \(size)")
     case .masked:
-      if index == 0 { return make(Array(repeating: -.infinity, count: n), target: 0, parameter: 1, note: "every logit -inf") }
+      let mask = format.maskValue
+      let maskText = format.shortestDecimal(mask)
+      if index == 0 { return make(Array(repeating: mask, count: n), target: 0, parameter: 1, note: "every logit \(maskText)") }
       let share = 0.9 * position
       var x = gaussians(n).map(r)
       var unmasked: [Int] = []
       for j in 0..<n {
-        if rng.uniform() < share { x[j] = -.infinity } else { unmasked.append(j) }
+        if rng.uniform() < share { x[j] = mask } else { unmasked.append(j) }
       }
       if unmasked.isEmpty {
         let j = rng.index(below: n)
@@ -76,7 +78,7 @@ public enum Generator {
       }
       let masked = Double(n - unmasked.count) / Double(n)
       return make(x, target: unmasked[rng.index(below: unmasked.count)], parameter: masked,
-                  note: "\(n - unmasked.count) of \(n) logits -inf")
+                  note: "\(n - unmasked.count) of \(n) logits \(maskText)")
     case .special:
       let kind = SpecialKind.allCases[index % SpecialKind.allCases.count]
       return make(kind.logits(n, format, &rng), note: kind.note)

@@ -11,9 +11,9 @@ enum SpecialKind: CaseIterable {
     case .signedZeros: return "only +0 and -0"
     case .subnormalMix: return "N(0, 1) with half the entries subnormal"
     case .nearLargest: return "+-largest finite values and zeros (spread 2 * max)"
-    case .plusInfinity: return "a +inf logit (undefined)"
+    case .plusInfinity: return "a +inf logit (undefined; NaN in float8-e4m3, which has no inf)"
     case .nan: return "a NaN logit (undefined)"
-    case .maskedSubnormals: return "-inf entries among subnormals"
+    case .maskedSubnormals: return "masked entries (-inf; -448 in float8-e4m3) among subnormals"
     case .leastNormal: return "the least normal value, its neighbours and zeros"
     }
   }
@@ -38,7 +38,7 @@ enum SpecialKind: CaseIterable {
       x = (0..<n).map { _ in f.round(rng.gaussian()) }
       x[rng.index(below: n)] = .nan
     case .maskedSubnormals:
-      x = (0..<n).map { _ in rng.uniform() < 0.5 ? -.infinity : sign() * tiny * Double(1 + rng.index(below: 8)) }
+      x = (0..<n).map { _ in rng.uniform() < 0.5 ? f.maskValue : sign() * tiny * Double(1 + rng.index(below: 8)) }
       x[rng.index(below: n)] = tiny
     case .leastNormal:
       x = (0..<n).map { _ in [normal, normal - tiny, normal + 2 * tiny, 0, -normal][rng.index(below: 5)] }

@@ -28,7 +28,7 @@ struct LiteratureReport {
 
   func files() -> [ReportFile] {
     var files = [ReportFile(path: "literature.md", content: markdown())]
-    for format in Format.allCases {
+    for format in LiteratureStudy.defaultFormats {
       files.append(ReportFile(path: "plots/literature-bounds-\(format.rawValue).svg", content: plot(format)))
     }
     return files
@@ -94,7 +94,7 @@ struct LiteratureReport {
       }
     }
     out += "\nPlots of measured error against bound (units of u, native policy; the dashed line is measured = bound): "
-    out += Format.allCases.map { "[\($0.rawValue)](plots/literature-bounds-\($0.rawValue).svg)" }.joined(separator: ", ") + ".\n"
+    out += LiteratureStudy.defaultFormats.map { "[\($0.rawValue)](plots/literature-bounds-\($0.rawValue).svg)" }.joined(separator: ", ") + ".\n"
 
     out += halfPrecisionSection()
     out += onlineSection()
@@ -189,7 +189,7 @@ struct LiteratureReport {
   /// whose largest error is the same for both.
   func onlineRows() -> [(Format, CaseFamily, Op, Double?, Double?, Double?, Double)] {
     var rows: [(Format, CaseFamily, Op, Double?, Double?, Double?, Double)] = []
-    for format in Format.allCases {
+    for format in LiteratureStudy.defaultFormats {
       for family in CaseFamily.allCases {
         for op in LiteratureReport.onlineOps {
           let key = { (v: Variant) in GroupKey(kernel: .simd, op: op, variant: v, format: format, policy: .native, family: family) }
@@ -241,7 +241,7 @@ struct LiteratureReport {
   /// The largest error of `variant` on confident rows, over `wide` and float64 (where the
   /// first-order assumptions hold for the accurate forms).
   func wideOrDouble(_ op: Op, _ variant: Variant) -> Double {
-    Format.allCases.flatMap { f in f.distinctPolicies.filter { $0 == .wide || f == .float64 }.map { (f, $0) } }
+    LiteratureStudy.defaultFormats.flatMap { f in f.distinctPolicies.filter { $0 == .wide || f == .float64 }.map { (f, $0) } }
       .map { a(op, variant, $0.0, $0.1, .confident).maxULP ?? 0 }.max() ?? 0
   }
 
@@ -267,7 +267,7 @@ struct LiteratureReport {
     out += "x_t: lse - x_t (and (x_t - m) - log s) cancels. Largest ULP error on the confident family; the native float16 and "
     out += "float32 rows of `accurate` include probabilities that are subnormal, outside the first-order assumptions.\n\n"
     out += "| format | policy | cross-entropy fused | cross-entropy accurate | ce-gradient fused | ce-gradient accurate |\n| --- | --- | --- | --- | --- | --- |\n"
-    for format in Format.allCases {
+    for format in LiteratureStudy.defaultFormats {
       for policy in format.distinctPolicies {
         out += "| \(format.rawValue) | \(policy.rawValue) | \(NumberText.ulp(a(.crossEntropy, .fused, format, policy, .confident).maxULP)) | "
         out += "\(NumberText.ulp(a(.crossEntropy, .accurate, format, policy, .confident).maxULP)) | "

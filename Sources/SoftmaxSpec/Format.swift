@@ -70,6 +70,10 @@ public enum Format: String, CaseIterable, Sendable, Codable {
   /// float8-e4m3.
   public var overflowValue: Double { overflowsToNaN ? .nan : .infinity }
 
+  /// The logit that masks a class out: -inf, or in float8-e4m3, which has no infinity, its most
+  /// negative value -448 (exp(-448 - m) is 0 in every format for a row maximum m >= -441).
+  public var maskValue: Double { overflowsToNaN ? -greatestFiniteMagnitude : -.infinity }
+
   /// Bytes of one value in memory.
   public var byteWidth: Int {
     switch self {
@@ -126,7 +130,8 @@ public enum Format: String, CaseIterable, Sendable, Codable {
   /// `round` by arithmetic: |v| scaled by its ulp in the format, rounded to an integer (ties to
   /// even) and scaled back; both scalings are by powers of two and exact in Double.
   func roundToGrid(_ value: Double) -> Double {
-    if !value.isFinite || value == 0 { return value }
+    if value.isNaN || value == 0 { return value }
+    if value.isInfinite { return overflowsToNaN ? .nan : value }
     let a = value.magnitude
     let ulpExponent = max(Int(a.exponent), minExponent) - precision + 1
     let ulp = Double(sign: .plus, exponent: ulpExponent, significand: 1)

@@ -41,7 +41,7 @@ struct TrainCommandTests {
 
   static let badInputs: [([String], String)] = [
     (["train", "--variant", "chained"], "variant 'chained' has no batch loss"),
-    (["train", "--format", "bfloat16"], "bfloat16"),
+    (["train", "--format", "float128"], "float128"),
     (["train", "--epochs", "0"], "--epochs must be at least 1"),
     (["train", "--lr", "-1"], "--lr must be a positive number"),
     (["train", "--label-smoothing", "2"], "--label-smoothing must be in [0, 1]"),

@@ -28,7 +28,7 @@ struct ReferenceTests {
   @Test("softmax of n equal logits is 1/n correctly rounded; the gradient at the target is 1/n - 1",
         arguments: Format.allCases, [1, 2, 3, 7, 10, 1000])
   func equalLogits(_ f: Format, _ n: Int) throws {
-    for a in [0.0, -3.5, 1000.0, f.leastNonzeroMagnitude, -f.greatestFiniteMagnitude] {
+    for a in [0.0, -3.5, 1000.0, f.leastNonzeroMagnitude, -f.greatestFiniteMagnitude] where f.contains(a) {
       let row = try Reference.evaluate(Array(repeating: a, count: n), format: f, target: n - 1)
       #expect(values(row, .softmax) == Array(repeating: reciprocal(n, f), count: n))
       let gradient = values(row, .ceGradient)
@@ -46,7 +46,7 @@ struct ReferenceTests {
 
   @Test("lse([a, a]) = a + log 2 correctly rounded", arguments: Format.allCases)
   func pair(_ f: Format) throws {
-    for a in [-3.25, 0.0, 1.0, 10.0, 1000.0] where a <= f.greatestFiniteMagnitude {
+    for a in [-3.25, 0.0, 1.0, 10.0, 1000.0] where f.contains(a) {
       let row = try Reference.evaluate([a, a], format: f, operations: [.lse])
       let (log2, _) = BigFloat.log(BigFloat(2.0), precision: 400, .nearestEven)
       let (sum, _) = BigFloat.add(BigFloat(a), log2, precision: 400, .nearestEven)
@@ -54,7 +54,8 @@ struct ReferenceTests {
     }
   }
 
-  @Test("a -inf logit has probability +0, log-probability -inf and gradient +0", arguments: Format.allCases)
+  @Test("a -inf logit has probability +0, log-probability -inf and gradient +0",
+        arguments: Format.allCases.filter { !$0.overflowsToNaN })
   func masked(_ f: Format) throws {
     let row = try Reference.evaluate([-.infinity, 0, 1, -.infinity], format: f, target: 2)
     #expect(values(row, .softmax)[0] == 0 && values(row, .softmax)[0].sign == .plus)
@@ -69,9 +70,11 @@ struct ReferenceTests {
     #expect(values(atMasked, .ceGradient)[0] == -1)
   }
 
-  @Test("rows with every logit -inf, a NaN or a +inf logit are undefined", arguments: Format.allCases)
+  @Test("rows with every logit -inf, a NaN or a +inf logit are undefined (float8-e4m3: a NaN)", arguments: Format.allCases)
   func undefinedRows(_ f: Format) throws {
-    for row in [[-Double.infinity, -.infinity], [1, .nan, 0], [1, .infinity], [.infinity]] {
+    let rows: [[Double]] = f.overflowsToNaN ? [[1, .nan, 0], [.nan]]
+      : [[-.infinity, -.infinity], [1, .nan, 0], [1, .infinity], [.infinity]]
+    for row in rows {
       let r = try Reference.evaluate(row, format: f)
       #expect(r.undefined && r.results.isEmpty)
     }
@@ -167,7 +170,7 @@ struct ReferenceTests {
   @Test("log-probabilities far below the underflow threshold stay exact", arguments: Format.allCases)
   func deepUnderflow(_ f: Format) throws {
     // lse([0, -L]) = log1p(e^-L): for large L a positive value far below the least subnormal.
-    let l = f.round(f == .float16 ? 60000.0 : 1e30)
+    let l = f.round(min(f == .float16 ? 60000.0 : 1e30, f.greatestFiniteMagnitude))
     let row = try Reference.evaluate([0, -l], format: f, target: 1)
     #expect(values(row, .lse) == [0] && values(row, .lse)[0].sign == .plus)
     #expect(values(row, .logSoftmax) == [-0.0, -l])
