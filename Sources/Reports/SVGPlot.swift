@@ -56,7 +56,7 @@ struct SVGPlot {
   }
 
   enum Marker: Int, CaseIterable {
-    case circle, square, triangle, diamond, triangleDown, plus, cross
+    case circle, square, triangle, diamond, triangleDown, plus, cross, triangleLeft, triangleRight, ring, hollowSquare
   }
 
   /// One entry of a legend key: a marker in the colour (`color` and `marker`), a marker in grey
@@ -746,6 +746,17 @@ struct SVGPlot {
     case .cross:
       let s = r
       return "<path d=\"M\(f(x - s)) \(f(y - s))L\(f(x + s)) \(f(y + s))M\(f(x - s)) \(f(y + s))L\(f(x + s)) \(f(y - s))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+    case .triangleLeft:
+      let s = r * 1.25
+      return "<path d=\"M\(f(x - s)) \(f(y))L\(f(x + s * 0.8)) \(f(y - s))V\(f(y + s))Z\" \(fill)/>"
+    case .triangleRight:
+      let s = r * 1.25
+      return "<path d=\"M\(f(x + s)) \(f(y))L\(f(x - s * 0.8)) \(f(y - s))V\(f(y + s))Z\" \(fill)/>"
+    case .ring:
+      return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(r))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>"
+    case .hollowSquare:
+      let s = r * 0.9
+      return "<rect x=\"\(f(x - s))\" y=\"\(f(y - s))\" width=\"\(f(2 * s))\" height=\"\(f(2 * s))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>"
     }
   }
 }

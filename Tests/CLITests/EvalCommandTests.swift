@@ -55,15 +55,20 @@ struct EvalCommandTests {
 
   @Test("masked, hexadecimal and undefined rows", arguments: Format.allCases)
   func specialRows(_ f: Format) throws {
-    let masked = try CLI(["eval", "--format", f.rawValue, "--json", "--target", "2", "--", "-inf", "0x0p+0", "1", "-inf"])
-    let results = try #require(masked.json?["results"] as? [[String: Any]])
-    let logSoftmax = try #require(results.first { $0["op"] as? String == "log-softmax" })
-    #expect((logSoftmax["reference"] as! [String])[0] == "-inf")
-    #expect((logSoftmax["status"] as! [String])[0] == "correct")
     let undefined = try CLI(["eval", "--format", f.rawValue, "--json", "--", "1", "nan"])
     #expect(undefined.status == 0 && undefined.json?["undefined"] as? Bool == true)
     let statuses = (undefined.json?["results"] as? [[String: Any]])?.flatMap { $0["status"] as! [String] } ?? []
     #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "undefined" })
+    let masked = try CLI(["eval", "--format", f.rawValue, "--json", "--target", "2", "--", "-inf", "0x0p+0", "1", "-inf"])
+    if f.overflowsToNaN {
+      // float8-e4m3 has no infinity: -inf is refused, in one line.
+      #expect(masked.status != 0 && masked.stderr.contains("not a float8-e4m3 value") && masked.stdout.isEmpty)
+      return
+    }
+    let results = try #require(masked.json?["results"] as? [[String: Any]])
+    let logSoftmax = try #require(results.first { $0["op"] as? String == "log-softmax" })
+    #expect((logSoftmax["reference"] as! [String])[0] == "-inf")
+    #expect((logSoftmax["status"] as! [String])[0] == "correct")
   }
 
   static let badInputs: [([String], String)] = [

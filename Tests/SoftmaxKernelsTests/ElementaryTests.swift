@@ -65,12 +65,14 @@ struct ElementaryTests {
     for (x, c) in zip(inputs, outputs) {
       let v = ElementaryReference.evaluate(.exp, x, format: format)!
       if !v.rounded.isFinite || v.rounded == 0 || v.rounded < format.leastNonzeroMagnitude * 4 {
-        #expect(c == v.rounded, "exp(\(x)) = \(c), correctly rounded \(v.rounded)")
+        #expect(c == v.rounded || (c.isNaN && v.rounded.isNaN), "exp(\(x)) = \(c), correctly rounded \(v.rounded)")
       } else {
         #expect(Measures.ulpError(computed: c, exact: v) <= 1, "exp(\(x)) = \(c), correctly rounded \(v.rounded)")
       }
     }
-    #expect(outputs[inputs.firstIndex(of: .infinity)!] == .infinity)
+    // float8-e4m3 has no infinity: exp(+inf) is NaN there, as its rounding of +inf is.
+    let atInfinity = outputs[inputs.firstIndex(of: .infinity)!]
+    #expect(format.overflowsToNaN ? atInfinity.isNaN : atInfinity == .infinity)
     #expect(outputs[inputs.firstIndex(of: -.infinity)!] == 0)
   }
 
@@ -78,12 +80,15 @@ struct ElementaryTests {
   func logSpecials(_ format: Format) {
     let tiny = format.leastNonzeroMagnitude
     let log = run(.log, [0, -0.0, -1, .infinity, -.infinity, .nan, 1, tiny], format)
-    #expect(log[0] == -.infinity && log[1] == -.infinity && log[2].isNaN && log[3] == .infinity)
+    // float8-e4m3 has no infinity: its rounding of +-inf is NaN.
+    let inf = format.overflowsToNaN ? Double.nan : .infinity
+    func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+    #expect(same(log[0], -inf) && same(log[1], -inf) && log[2].isNaN && same(log[3], inf))
     #expect(log[4].isNaN && log[5].isNaN && log[6] == 0 && log[6].sign == .plus)
     let exact = ElementaryReference.evaluate(.log, tiny, format: format)!
     #expect(Measures.ulpError(computed: log[7], exact: exact) <= 1)  // log of the least subnormal
     let l1p = run(.log1p, [-1, -2, .infinity, .nan, 0, -0.0, tiny, -tiny, format.greatestFiniteMagnitude], format)
-    #expect(l1p[0] == -.infinity && l1p[1].isNaN && l1p[2] == .infinity && l1p[3].isNaN)
+    #expect(same(l1p[0], -inf) && l1p[1].isNaN && same(l1p[2], inf) && l1p[3].isNaN)
     #expect(l1p[4] == 0 && l1p[4].sign == .plus && l1p[5] == 0 && l1p[5].sign == .minus)
     #expect(l1p[6] == tiny && l1p[7] == -tiny)  // log1p(x) = x for tiny x
     let big = ElementaryReference.evaluate(.log1p, format.greatestFiniteMagnitude, format: format)!

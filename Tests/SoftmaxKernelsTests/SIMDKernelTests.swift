@@ -9,17 +9,20 @@ struct SIMDKernelTests {
   @Test("accurate: within its bound on every family, no overflow, underflow or NaN", arguments: distinctPairs)
   func accurate(_ f: Format, _ p: Policy) throws {
     var cases = testCases(f)
-    // The 262,144-logit row; float16 native's own sum loses ~360 ULP there (docs/kernels.md).
-    if !(f == .float16 && p == .native) { cases.append(Generator.make(.hugeN, index: 3, format: f)) }
+    // The 262,144-logit row; float16 native's own sum loses ~360 ULP there (docs/kernels.md), and
+    // bfloat16 and float8 native (8 bits or fewer) far more.
+    if !((f == .float16 || f.isEmulated) && f.effectivePolicy(p) == .native) {
+      cases.append(Generator.make(.hugeN, index: 3, format: f))
+    }
     var checked = 0
-    for c in cases {
+    for c in cases where !differencesOverflow(c.logits, f, p) {
       let ev = try Evaluation.evaluate(row: c.logits, format: f, target: c.target, ops: Op.allCases,
                                        variants: [.accurate], policies: [p])
       guard !ev.reference.undefined else { continue }
       for r in ev.results {
         let bound = accurateBound(r.op, f, p)
         for (i, m) in r.measures.enumerated() {
-          #expect(!m.overflow && !m.underflow && !m.nan, "\(c.id) \(r.op.rawValue)[\(i)]: \(m.status)")
+          #expect(!m.overflow && !m.nan && (!m.underflow || isNativeEmulated(f, p)), "\(c.id) \(r.op.rawValue)[\(i)]: \(m.status)")
           #expect(m.ulpError! <= bound, "\(c.id) \(r.op.rawValue)[\(i)] \(f.rawValue) \(p.rawValue): \(m.ulpError!) ULP")
           checked += 1
         }
@@ -36,7 +39,7 @@ struct SIMDKernelTests {
     let settings = CaseSettings(rows: 12, length: 40)
     let families: [CaseFamily] = [.moderate, .largePositive, .largeNegative, .masked]
     var checked = 0
-    for c in families.flatMap({ Generator.cases($0, format: f, settings: settings) }) {
+    for c in families.flatMap({ Generator.cases($0, format: f, settings: settings) }) where !differencesOverflow(c.logits, f, p) {
       let ev = try Evaluation.evaluate(row: c.logits, format: f, target: c.target, ops: Op.allCases,
                                        variants: [.twoPass], policies: [p])
       guard !ev.reference.undefined else { continue }
@@ -45,11 +48,16 @@ struct SIMDKernelTests {
         switch (f, f.effectivePolicy(p)) {
         case (_, .wide) where f != .float64: bound = 1
         case (.float16, _): bound = r.op == .lse ? 1.5 : 8
+        // Measured here, rounded up: bfloat16 lse 0.70, probabilities 3.16, log-probs 1.78;
+        // float8-e5m2 0.98, 6.44, 2.18; float8-e4m3 12.7 (ln 2 and E ln 2 rounded to 4 bits), 4.18, 1.83.
+        case (.bfloat16, _): bound = r.op == .lse ? 1 : 4
+        case (.float8E5M2, _): bound = r.op == .lse ? 1.5 : r.op == .softmax || r.op == .ceGradient ? 8 : 3
+        case (.float8E4M3, _): bound = r.op == .lse ? 16 : r.op == .softmax || r.op == .ceGradient ? 6 : 3
         default: bound = r.op == .lse ? 1.5 : 4
         }
         for (i, m) in r.measures.enumerated() {
-          #expect(!m.overflow && !m.underflow && !m.nan, "\(c.id) \(r.op.rawValue)[\(i)]")
-          if let e = m.ulpError { #expect(e <= bound, "\(c.id) \(r.op.rawValue)[\(i)]: \(e) ULP") }
+          #expect(!m.overflow && !m.nan && (!m.underflow || isNativeEmulated(f, p)), "\(c.id) \(r.op.rawValue)[\(i)]")
+          if let e = m.ulpError { #expect(e <= bound, "\(c.id) \(r.op.rawValue)[\(i)] \(f.rawValue) \(p.rawValue): \(e) ULP") }
         }
         checked += 1
       }
@@ -64,22 +72,26 @@ struct SIMDKernelTests {
     let t = Thresholds(f).overflow
     var naiveOverflowRows = 0, shiftedMinusInf = 0
     let cases = testCases(f) + Generator.cases(.largePositive, format: f, settings: CaseSettings(rows: 24, length: 24))
-    for c in cases {
+    for c in cases where !differencesOverflow(c.logits, f, .native) {
       let ev = try Evaluation.evaluate(row: c.logits, format: f, target: c.target, ops: [.lse, .logSoftmax],
                                        variants: [.naive, .shifted, .fused, .online, .accurate], policies: [.native])
       guard !ev.reference.undefined else { continue }
       for r in ev.results {
         let exact = ev.reference.results[r.op]!
-        let minusInf = zip(r.output, exact).filter { $0 == -.infinity && $1.rounded.isFinite }.count
+        // log(0): -inf, or NaN in float8-e4m3, which has no infinity.
+        let minusInf = zip(r.output, exact).filter { ($0 == -.infinity || (f.overflowsToNaN && $0.isNaN)) && $1.rounded.isFinite }.count
         switch r.variant {
         case .naive where r.op == .lse:
           let overflowed = r.measures[0].overflow
           if c.logits.max()! > t { #expect(overflowed, "\(c.id): naive lse should overflow above T") }
-          if c.logits.max()! < t - log(Double(c.logits.count)) - 1 { #expect(!overflowed, "\(c.id)") }
+          // (In float8-e4m3 a sum that underflows to 0 has log 0 = NaN, which counts as an overflow.)
+          let sumMayUnderflow = f.overflowsToNaN && c.logits.max()! < Thresholds(f).underflow + 1
+          if c.logits.max()! < t - log(Double(c.logits.count)) - 1 && !sumMayUnderflow { #expect(!overflowed, "\(c.id)") }
           if overflowed { naiveOverflowRows += 1 }
         case .shifted where r.op == .logSoftmax:
           shiftedMinusInf += minusInf
-          #expect(!r.measures.contains { $0.overflow }, "\(c.id): shifted never overflows")
+          // (In float8-e4m3 its log 0 is NaN, counted in minusInf and as an overflow.)
+          if !f.overflowsToNaN { #expect(!r.measures.contains { $0.overflow }, "\(c.id): shifted never overflows") }
         case .fused, .online, .accurate:
           #expect(minusInf == 0, "\(c.id) \(r.variant.rawValue) \(r.op.rawValue): -inf for a finite value")
           #expect(!r.measures.contains { $0.overflow }, "\(c.id) \(r.variant.rawValue): overflow")
@@ -98,7 +110,9 @@ struct SIMDKernelTests {
   @Test("division-free softmax within (2 + |y| + |x_i - y|) u, growing with the logits' offset", arguments: Format.allCases)
   func divisionFree(_ f: Format) throws {
     let u = Double(sign: .plus, exponent: -f.precision, significand: 1)
-    for c in testCases(f) where [.moderate, .largePositive, .largeNegative, .temperature].contains(c.family) {
+    for c in testCases(f) where [.moderate, .largePositive, .largeNegative, .temperature].contains(c.family)
+      && !differencesOverflow(c.logits, f, .native)
+    {
       let ev = try Evaluation.evaluate(row: c.logits, format: f, target: 0, ops: [.softmax], variants: [.divisionFree],
                                        policies: [.native])
       let y = ev.reference.results[.softmax].map { _ in

@@ -54,8 +54,10 @@ func textbookBound(_ op: Op, _ variant: Variant, row x: [Double], index i: Int, 
 
 @Suite("Scalar textbook kernels")
 struct TextbookTests {
+  /// float8-e4m3 is left out: its exp underflows below -6.24 (U), inside these rows' spread of 6,
+  /// where the first-order bounds (no underflow) do not apply.
   @Test("native policy: textbook and SIMD kernels within the Blanchard-Higham-Higham bounds on moderate rows",
-        arguments: Format.allCases, Textbook.variants)
+        arguments: Format.allCases.filter { $0 != .float8E4M3 }, Textbook.variants)
   func nativeBounds(_ f: Format, _ variant: Variant) throws {
     for row in moderateRows(f) {
       let t = row.count - 1
@@ -97,17 +99,19 @@ struct TextbookTests {
   func overflowThreshold(_ f: Format) throws {
     let threshold = log(f.greatestFiniteMagnitude)
     var above = f.round(threshold)
-    if above <= threshold { above = f.round(above.nextUp + (f == .float64 ? 0 : threshold * 0x1p-20)) }
+    if above <= threshold { above = f.nextUp(above) }
     var below = f.round(threshold)
-    if below >= threshold { below = f.round(threshold - threshold * 0x1p-9) }
+    if below >= threshold { below = f.nextDown(below) }
     #expect(above > threshold && below < threshold)
     let overflowed = try #require(Textbook.evaluate(.lse, .naive, row: [above, 0], format: f, policy: .native, target: 0))
-    #expect(overflowed == [.infinity])
+    // float8-e4m3 has no infinity: its overflow is NaN.
+    #expect(overflowed == [.infinity] || (f.overflowsToNaN && overflowed[0].isNaN))
     let fine = try #require(Textbook.evaluate(.lse, .naive, row: [below, 0], format: f, policy: .native, target: 0))
     #expect(fine[0].isFinite)
     let shifted = try #require(Textbook.evaluate(.lse, .shifted, row: [above, 0], format: f, policy: .native, target: 0))
     #expect(shifted[0] == f.round(above))  // lse = m + log(1 + e^-m) rounds to m
-    if f != .float64 {
+    // The wider format moves the cliff unless it has the same range (bfloat16's wide is float32).
+    if log(f.wider.greatestFiniteMagnitude) > above {
       let wide = try #require(Textbook.evaluate(.lse, .naive, row: [above, 0], format: f, policy: .wide, target: 0))
       #expect(wide[0].isFinite)
     }

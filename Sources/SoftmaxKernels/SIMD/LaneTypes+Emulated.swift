@@ -94,20 +94,23 @@ extension Float8Storage {
   /// (|v| + M) - M with M = 1.5 x 2^(24 - p) x max(2^floor(log2 |v|), 2^emin), whose ulp is the
   /// format's ulp at |v|: the sum rounds |v| to the format's grid, ties to even, and the
   /// difference is exact. |v| is first capped at 2^(emax + 2), beyond every rounding boundary, so
-  /// that M stays finite; a NaN stays NaN.
+  /// that M stays finite; a NaN stays NaN. A finite |v| rounding beyond the largest finite gives
+  /// infinity, or NaN in float8-e4m3; infinities stay infinite (the kernels pad rows with -inf,
+  /// and float8-e4m3 `native` carries them in its lanes; `narrow` stores them as NaN).
   @inlinable @inline(__always)
   public static func round(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let u = floatBits(v)
     let sign = u & SIMD16(repeating: 0x8000_0000)
-    var a = floatsOf(u & SIMD16(repeating: 0x7fff_ffff))
+    let a = floatsOf(u & SIMD16(repeating: 0x7fff_ffff))
     let cap = SIMD16<Float>(repeating: Float(sign: .plus, exponent: format.maxExponent + 2, significand: 1))
-    a = a.replacing(with: cap, where: a .> cap)
-    var binade = floatsOf(floatBits(a) & SIMD16(repeating: 0x7f80_0000))
+    let capped = a.replacing(with: cap, where: a .> cap)
+    var binade = floatsOf(floatBits(capped) & SIMD16(repeating: 0x7f80_0000))
     let minNormal = SIMD16<Float>(repeating: Float(format.leastNormalMagnitude))
     binade = binade.replacing(with: minNormal, where: binade .< minNormal)
     let magic = binade * SIMD16(repeating: Float(sign: .plus, exponent: 24 - format.precision, significand: 1.5))
-    var r = (a + magic) - magic
+    var r = (capped + magic) - magic
     r = r.replacing(with: Float(format.overflowValue), where: r .> SIMD16(repeating: Float(format.greatestFiniteMagnitude)))
+    r = r.replacing(with: a, where: a .== SIMD16(repeating: .infinity))
     return floatsOf(floatBits(r) | sign)
   }
 
@@ -120,7 +123,7 @@ extension Float8Storage {
     var bits = floatBits(magnitude * SIMD16(repeating: 1 / rebias)) &>> SIMD16(repeating: shift)
     let exponentOnes = (UInt32(0x7f) &>> UInt32(fractionBits)) &<< UInt32(fractionBits)
     if format.overflowsToNaN {
-      bits = bits.replacing(with: 0x7f, where: r .!= r)
+      bits = bits.replacing(with: 0x7f, where: r .!= r .| (magnitude .== SIMD16(repeating: .infinity)))
     } else {
       bits = bits.replacing(with: SIMD16(repeating: exponentOnes), where: magnitude .== SIMD16(repeating: .infinity))
       bits = bits.replacing(with: SIMD16(repeating: exponentOnes | (1 << UInt32(fractionBits - 1))), where: r .!= r)
