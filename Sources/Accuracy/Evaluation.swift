@@ -15,6 +15,8 @@ public struct KernelResult: Sendable {
 /// A row evaluated: the exact reference of each operation and every requested kernel's results.
 public struct RowEvaluation: Sendable {
   public let format: Format
+  /// How the results are delivered (the logits' format, unscaled, unless another was asked for).
+  public let output: ResultFormat
   public let logits: [Double]
   public let target: Int
   public let reference: ExactRow
@@ -57,16 +59,23 @@ public enum Evaluation {
   /// Evaluates `kernels` x `ops` x `variants` x `policies` on one row against the exact reference.
   /// Variants that do not apply to an operation are skipped, and so are textbook kernels of
   /// variants that have none, unless the textbook kind alone is requested (an error then).
+  ///
+  /// `output`: results delivered in another format (and scale) than the logits'. The kernels then
+  /// run in `output.kernelFormat(for: format)` and each result is delivered by `output.deliver`;
+  /// the reference is rounded to the output format.
   public static func evaluate(
     row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy],
-    kernels: [KernelKind] = [.simd], using run: KernelFunction = Kernels.run
+    kernels: [KernelKind] = [.simd], output: ResultFormat? = nil, using run: KernelFunction = Kernels.run
   ) throws -> RowEvaluation {
+    let output = output ?? ResultFormat(format)
+    let kernelFormat = output.kernelFormat(for: format)
     for v in variants where !kernels.contains(where: { $0.variants.contains(v) }) {
       throw EvaluationError.notImplemented(v, kernels.first ?? .simd)
     }
     let reference: ExactRow
     do {
-      reference = try Reference.evaluate(row, format: format, target: target, operations: ops)
+      reference = try Reference.evaluate(row, format: format, outputFormat: output.format,
+                                         outputScaleExponent: output.scaleExponent, target: target, operations: ops)
     } catch let e as ReferenceError {
       throw EvaluationError.reference(e)
     }
@@ -74,21 +83,22 @@ public enum Evaluation {
     for kernel in kernels {
     for op in ops {
       for variant in variants where variant.applies(to: op) && kernel.variants.contains(variant) {
-        for policy in policies {
-          guard let output = run(kernel, op, variant, row, format, policy, target)
-          else { continue }
+        for policy in kernelFormat.effectivePolicies(policies) {
+          guard var computed = run(kernel, op, variant, row, kernelFormat, policy, target) else { continue }
+          if !output.isIdentity(for: kernelFormat) { computed = computed.map(output.deliver) }
           let measures: [Measure]
           if reference.undefined {
-            measures = output.map { _ in Measure.undefined }
+            measures = computed.map { _ in Measure.undefined }
           } else {
-            measures = zip(output, reference.results[op]!).map { Measures.measure(computed: $0, exact: $1) }
+            measures = zip(computed, reference.results[op]!).map { Measures.measure(computed: $0, exact: $1) }
           }
-          results.append(KernelResult(kernel: kernel, op: op, variant: variant, policy: policy, output: output,
+          results.append(KernelResult(kernel: kernel, op: op, variant: variant, policy: policy, output: computed,
                                       measures: measures))
         }
       }
     }
     }
-    return RowEvaluation(format: format, logits: row, target: target, reference: reference, results: results)
+    return RowEvaluation(format: format, output: output, logits: row, target: target, reference: reference,
+                         results: results)
   }
 }

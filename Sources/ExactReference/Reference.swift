@@ -19,6 +19,8 @@ public struct ExactRow: @unchecked Sendable {
   public let format: Format
   /// The format the results are rounded to (the logits' format unless another was asked for).
   public let outputFormat: Format
+  /// The results are the exact values times 2^outputScaleExponent (0 unless asked for).
+  public let outputScaleExponent: Int
   public let logits: [Double]
   public let target: Int
   /// True when the results are undefined: every logit -inf, a NaN logit, or a +inf logit
@@ -81,15 +83,16 @@ public enum Reference {
   static let tailCutoff = 1 << 20
   static let maxPrecision = 1 << 22
 
-  /// The exact results of `operations` on `row` in `format`, rounded to `outputFormat` (by
-  /// default `format`: docs/definitions.md, "Mixed formats").
+  /// The exact results of `operations` on `row` in `format`, times 2^`outputScaleExponent`,
+  /// rounded to `outputFormat` (by default `format`, unscaled: docs/definitions.md, "Mixed formats").
   ///
   /// - Parameters:
   ///   - row: the logits, each a value of `format` (checked), at least one.
   ///   - target: the class t for cross-entropy and ce-gradient, in 0..<row.count when one of
   ///     them is requested.
   public static func evaluate(
-    _ row: [Double], format: Format, outputFormat: Format? = nil, target: Int = 0, operations: [Op] = Op.allCases
+    _ row: [Double], format: Format, outputFormat: Format? = nil, outputScaleExponent: Int = 0, target: Int = 0,
+    operations: [Op] = Op.allCases
   ) throws -> ExactRow {
     let output = outputFormat ?? format
     guard !row.isEmpty else { throw ReferenceError.emptyRow }
@@ -100,15 +103,16 @@ public enum Reference {
       throw ReferenceError.targetOutOfRange(target: target, rowLength: row.count)
     }
     if row.contains(where: { $0.isNaN || $0 == .infinity }) || row.allSatisfy({ $0 == -.infinity }) {
-      return ExactRow(format: format, outputFormat: output, logits: row, target: target, undefined: true, results: [:],
-                      workingPrecision: 0)
+      return ExactRow(format: format, outputFormat: output, outputScaleExponent: outputScaleExponent, logits: row,
+                      target: target, undefined: true, results: [:], workingPrecision: 0)
     }
     let problem = Problem(row: row, target: target)
     var w = format == .float64 || output == .float64 ? 128 : 64
     while w <= maxPrecision {
-      if let results = problem.attempt(precision: w, format: output, operations: operations) {
-        return ExactRow(format: format, outputFormat: output, logits: row, target: target, undefined: false,
-                        results: results, workingPrecision: w)
+      if let results = problem.attempt(precision: w, format: output, scaleExponent: outputScaleExponent,
+                                       operations: operations) {
+        return ExactRow(format: format, outputFormat: output, outputScaleExponent: outputScaleExponent, logits: row,
+                        target: target, undefined: false, results: results, workingPrecision: w)
       }
       w *= 2
     }
@@ -185,13 +189,14 @@ struct Problem {
   }
 
   /// Every requested result at working precision w, or nil when one rounding is undecided.
-  func attempt(precision w: Int, format: Format, operations: [Op]) -> [Op: [ExactValue]]? {
+  func attempt(precision w: Int, format: Format, scaleExponent: Int = 0, operations: [Op]) -> [Op: [ExactValue]]? {
+    let scale = BigFloat(Double(sign: .plus, exponent: scaleExponent, significand: 1))
     let r = enclosures(precision: w)
     var results: [Op: [ExactValue]] = [:]
     for op in operations {
       var values: [ExactValue] = []
       for i in 0..<op.outputCount(rowLength: row.count) {
-        let enclosure: Enclosure
+        var enclosure: Enclosure
         var zeroSign = FloatingPointSign.plus
         switch op {
         case .lse: enclosure = r.lse
@@ -202,6 +207,7 @@ struct Problem {
           if i == target { zeroSign = .minus }
           enclosure = r.ceGradient(i, target: target)
         }
+        if scaleExponent != 0 { enclosure = enclosure.scaled(by: scale, precision: w) }  // exact
         guard let decided = enclosure.decide(format, zeroSign: zeroSign) else { return nil }
         values.append(ExactValue(decided, enclosure))
       }

@@ -33,6 +33,10 @@ public struct RunPlan: Sendable {
   public var policies: [Policy]
   public var families: [CaseFamily]
   public var settings: CaseSettings
+  /// Results delivered in this format (nil: each row's own) after a scale 2^outputScaleExponent
+  /// (docs/definitions.md, "Mixed formats").
+  public var outputFormat: Format? = nil
+  public var outputScaleExponent = 0
 
   public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = SIMDKernels.variants,
               formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
@@ -48,7 +52,18 @@ public struct RunPlan: Sendable {
   }
 
   /// The policies run for a format: the effective ones (float64's `wide` runs once, as `native`).
-  public func policies(for format: Format) -> [Policy] { format.effectivePolicies(policies) }
+  public func policies(for format: Format) -> [Policy] {
+    let delivery = output(for: format)
+    return delivery.kernelFormat(for: format).effectivePolicies(policies)
+  }
+
+  /// How results of logits in `format` are delivered.
+  public func output(for format: Format) -> ResultFormat {
+    ResultFormat(outputFormat ?? format, scaleExponent: outputScaleExponent)
+  }
+
+  /// True when some format's results are delivered in another format or scaled.
+  public var isMixed: Bool { formats.contains { !output(for: $0).isIdentity(for: $0) } }
 }
 
 /// One row's result in one group, for plots: the row's largest finite ULP error and whether any
@@ -144,7 +159,7 @@ public enum Runner {
     do {
       evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
                                            variants: plan.variants, policies: plan.policies(for: c.format),
-                                           kernels: plan.kernels, using: kernel)
+                                           kernels: plan.kernels, output: plan.output(for: c.format), using: kernel)
     } catch {
       throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
     }

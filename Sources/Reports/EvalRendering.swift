@@ -30,26 +30,31 @@ public enum EvalOutput {
 
   /// The JSON of docs/cli.md: format, input, target, undefined, results (and case when known).
   static func json(_ ev: RowEvaluation, label: String?) -> String {
-    let f = ev.format
+    let f = ev.format, o = ev.output.format
     var results: [JSON] = []
     for r in ev.results {
       let reference: [JSON] =
         ev.reference.undefined
         ? r.output.map { _ in .string("nan") }
-        : ev.reference.results[r.op]!.map { .string(text($0.rounded, f)) }
+        : ev.reference.results[r.op]!.map { .string(text($0.rounded, o)) }
       results.append(.object([
         ("kernel", .string(r.kernel.rawValue)),
         ("op", .string(r.op.rawValue)),
         ("variant", .string(r.variant.rawValue)),
         ("policy", .string(r.policy.rawValue)),
-        ("output", .array(r.output.map { .string(text($0, f)) })),
+        ("output", .array(r.output.map { .string(text($0, o)) })),
         ("reference", .array(reference)),
         ("ulpError", .array(r.measures.map { .string(ulpText($0.ulpError)) })),
         ("status", .array(r.measures.map { .string($0.status.rawValue) })),
       ]))
     }
+    // The output format and scale only when they are not the logits' own (the JSON stays as it was).
+    let mixed: [(String, JSON)] = ev.output.isIdentity(for: f) ? [] : [
+      ("outputFormat", .string(o.rawValue)), ("outputScale", .string(Format.float64.shortestDecimal(ev.output.scale))),
+    ]
     return JSON.object((label.map { [("case", JSON.string($0))] } ?? []) + [
       ("format", .string(f.rawValue)),
+    ] + mixed + [
       ("input", .array(ev.logits.map { .string(text($0, f)) })),
       ("inputExact", .array(ev.logits.map { .string(hex($0)) })),
       ("target", .int(ev.target)),
@@ -63,8 +68,13 @@ public enum EvalOutput {
 
   /// Aligned plain-text tables, one per operation.
   static func tables(_ ev: RowEvaluation, texts: [String], rounded: [Bool]) -> String {
-    let f = ev.format
+    let f = ev.format, o = ev.output.format
     var out = "input: \(ev.logits.count) logits as \(f.rawValue) values (exact value in hexadecimal)\n"
+    if !ev.output.isIdentity(for: f) {
+      let kernel = ev.output.kernelFormat(for: f)
+      out += "results: delivered in \(ev.output.description) (kernels run in \(kernel.rawValue)\(kernel == o ? "" : ", then scaled and rounded"));"
+      out += " the reference is the exact result\(ev.output.scaleExponent == 0 ? "" : " times 2^\(ev.output.scaleExponent)") rounded to \(o.rawValue)\n"
+    }
     let shown = ev.logits.map { text($0, f) }
     let width = shown.map(\.count).max() ?? 1
     for (i, x) in ev.logits.enumerated() {
@@ -89,8 +99,8 @@ public enum EvalOutput {
       for (i, c) in r.output.enumerated() {
         let m = r.measures[i]
         rows.append([
-          i == 0 ? r.kernel.rawValue : "", i == 0 ? r.variant.rawValue : "", i == 0 ? r.policy.rawValue : "", String(i), text(c, f),
-          reference.map { text($0[i].rounded, f) } ?? "undefined",
+          i == 0 ? r.kernel.rawValue : "", i == 0 ? r.variant.rawValue : "", i == 0 ? r.policy.rawValue : "", String(i), text(c, o),
+          reference.map { text($0[i].rounded, o) } ?? "undefined",
           NumberText.ulp(m.ulpError),
           m.status.rawValue,
         ])

@@ -2,6 +2,7 @@ import Accuracy
 import Experiments
 import Foundation
 import LabSupport
+import SoftmaxSpec
 
 /// The renderings of a run.
 public enum RunOutput {
@@ -19,14 +20,16 @@ public enum RunOutput {
               String(a.overflow), String(a.underflow), String(a.nan), String(a.undefined), worst(a)]
     }
     let s = plan.settings
-    return "seed \(s.seed), rows \(s.rows.map(String.init) ?? "default"), n \(s.length.map(String.init) ?? "default")\n"
+    let delivery = plan.isMixed ? ", results in \(ResultFormat(plan.outputFormat ?? .float32, scaleExponent: plan.outputScaleExponent).description)" : ""
+    return "seed \(s.seed), rows \(s.rows.map(String.init) ?? "default"), n \(s.length.map(String.init) ?? "default")\(delivery)\n"
       + TextTable.render(header: header, rows: rows)
   }
 
   /// The groups in the baseline format (`reports/baseline.json`), so a run's JSON is also a
   /// baseline `softmax-lab check` can hold the kernels to.
   public static func json(_ result: RunResult, _ plan: RunPlan) -> String {
-    Baseline(result, settings: plan.settings).json()
+    Baseline(result, settings: plan.settings, outputFormat: plan.isMixed ? plan.outputFormat : nil,
+             outputScaleExponent: plan.outputScaleExponent).json()
   }
 
   public static func csv(_ result: RunResult) -> String {

@@ -258,3 +258,47 @@ public enum Format: String, CaseIterable, Sendable, Codable {
     return sign + "0x1" + (digits.isEmpty ? "" : "." + digits) + "p" + (e >= 0 ? "+" : "") + String(e)
   }
 }
+
+extension Format {
+  /// True when every value of this format is a value of `other` (float8 and float16 in float32,
+  /// float8-e5m2 in float16, ...): its logits convert to `other` exactly.
+  public func isSubset(of other: Format) -> Bool {
+    precision <= other.precision && minExponent - precision >= other.minExponent - other.precision
+      && greatestFiniteMagnitude <= other.greatestFiniteMagnitude
+  }
+}
+
+/// How results are delivered when not in the logits' own format (docs/definitions.md, "Mixed
+/// formats"): in `format`, after multiplying by 2^`scaleExponent` (float8 attention scales
+/// probabilities by 2^8 before quantizing them). The reference is the exact result times the scale,
+/// correctly rounded to `format`.
+public struct ResultFormat: Sendable, Hashable {
+  public let format: Format
+  /// k in the scale 2^k (0: no scale).
+  public let scaleExponent: Int
+
+  public init(_ format: Format, scaleExponent: Int = 0) {
+    self.format = format
+    self.scaleExponent = scaleExponent
+  }
+
+  /// 2^k as a Double.
+  public var scale: Double { Double(sign: .plus, exponent: scaleExponent, significand: 1) }
+
+  /// True when results are delivered as they are computed: in the logits' format, unscaled.
+  public func isIdentity(for logits: Format) -> Bool { format == logits && scaleExponent == 0 }
+
+  /// The format a kernel for logits in `logits` computes and stores in before the results are
+  /// delivered: the result format when it holds every logit exactly (float8 logits, float32
+  /// results: the float32 kernel on the widened logits, as frameworks upcast), otherwise the
+  /// logits' format (float32 logits, float8 results: the float32 kernel, then each result scaled
+  /// and rounded to float8, a second rounding, as quantization is).
+  public func kernelFormat(for logits: Format) -> Format { logits.isSubset(of: format) ? format : logits }
+
+  /// A result of the kernel format delivered: scaled (exact: a power of two, the kernel's results
+  /// are far from the Double range's ends) and rounded once to `format`.
+  public func deliver(_ value: Double) -> Double { format.round(value * scale) }
+
+  /// "float32", or "float8-e4m3 x 2^8".
+  public var description: String { scaleExponent == 0 ? format.rawValue : "\(format.rawValue) x 2^\(scaleExponent)" }
+}

@@ -26,6 +26,7 @@ struct EvalCommand: ParsableCommand {
   @OptionGroup var variantOptions: VariantOptions
   @OptionGroup var policyOptions: PolicyOptions
   @OptionGroup var kernelOptions: KernelOptions
+  @OptionGroup var outputOptions: OutputOptions
 
   @Option(help: "The target class t for cross-entropy and ce-gradient (default: 0, or the case's).")
   var target: Int?
@@ -55,10 +56,12 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let (rows, format) = try inputRows()
+    let output = try outputOptions.resultFormat(for: format)
     let evaluations = try rows.map { row in
       try Evaluation.evaluate(row: row.values, format: format, target: row.target, ops: opOptions.ops,
                               variants: variantOptions.variants(for: kernelOptions.kernels),
-                              policies: format.effectivePolicies(policyOptions.policies), kernels: kernelOptions.kernels)
+                              policies: format.effectivePolicies(policyOptions.policies), kernels: kernelOptions.kernels,
+                              output: output)
     }
     let text = json ? EvalOutput.json(evaluations, rows: rows) : EvalOutput.tables(evaluations, rows: rows)
     FileHandle.standardOutput.write(Data(text.utf8))

@@ -109,6 +109,32 @@ struct PolicyOptions: ParsableArguments {
   var policies: [Policy] { list.values() }
 }
 
+/// --output-format and --output-scale: results delivered in another format than the logits'.
+struct OutputOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Deliver the results in this format instead of the logits' (e.g. float8-e4m3 logits with float32 results, or float32 softmax quantized to float8-e4m3).",
+    valueName: "format"))
+  var outputFormat: Format?
+
+  @Option(help: ArgumentHelp(
+    "Multiply the results by this power of two before rounding them to the output format, e.g. 256 (float8 attention's 2^8). Default: 1.",
+    valueName: "power-of-two"))
+  var outputScale: String?
+
+  /// The delivery for logits in `logits`, nil when the results stay in it, unscaled.
+  func resultFormat(for logits: Format) throws -> ResultFormat? {
+    var exponent = 0
+    if let text = outputScale {
+      guard let s = Double(text), s.isFinite, s > 0, s.significandBitPattern == 0, s.exponent.magnitude <= 64 else {
+        throw ValidationError("--output-scale '\(text)' is not a power of two between 2^-64 and 2^64")
+      }
+      exponent = Int(s.exponent)
+    }
+    let delivery = ResultFormat(outputFormat ?? logits, scaleExponent: exponent)
+    return delivery.isIdentity(for: logits) ? nil : delivery
+  }
+}
+
 /// --family: the case families.
 struct FamilyOptions: ParsableArguments {
   @Option(name: .customLong("family"), help: "Case families, repeated or comma-separated (`softmax-lab cases list`).")

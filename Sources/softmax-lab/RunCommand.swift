@@ -25,6 +25,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var familyOptions: FamilyOptions
   @OptionGroup var caseOptions: CaseOptions
   @OptionGroup var threadOptions: ThreadOptions
+  @OptionGroup var outputOptions: OutputOptions
 
   @Option(help: "Also write the groups as JSON (the baseline format) to this file ('-': standard output instead of the table).")
   var json: String?
@@ -36,14 +37,19 @@ struct RunCommand: ParsableCommand {
     if json == "-" && csv == "-" { throw ValidationError("only one of --json and --csv can go to standard output") }
   }
 
-  var plan: RunPlan {
-    RunPlan(kernels: kernelOptions.kernels, ops: opOptions.ops, variants: variantOptions.variants(for: kernelOptions.kernels),
-            formats: formatOptions.formats, policies: policyOptions.policies, families: familyOptions.families,
-            settings: caseOptions.settings)
+  func makePlan() throws -> RunPlan {
+    var plan = RunPlan(kernels: kernelOptions.kernels, ops: opOptions.ops,
+                       variants: variantOptions.variants(for: kernelOptions.kernels), formats: formatOptions.formats,
+                       policies: policyOptions.policies, families: familyOptions.families, settings: caseOptions.settings)
+    // The format is the same for every logits format; only the scale needs one to be parsed.
+    let delivery = try outputOptions.resultFormat(for: outputOptions.outputFormat ?? .float32)
+    plan.outputFormat = outputOptions.outputFormat
+    plan.outputScaleExponent = delivery?.scaleExponent ?? 0
+    return plan
   }
 
   func run() throws {
-    let plan = self.plan
+    let plan = try makePlan()
     let start = Date()
     let result = try runWithProgress(plan, threads: threadOptions.threads)
     let seconds = Date().timeIntervalSince(start)
