@@ -34,4 +34,19 @@ struct CheckCommandTests {
     let run = try CLI(["check", "--baseline", path])
     #expect(run.status == 2 && run.stdout.isEmpty && run.stderr.contains("not a softmax-lab baseline"))
   }
+
+  @Test("a run with --output-format writes it into its JSON, and check reruns that baseline the same way")
+  func mixedFormatBaseline() throws {
+    let path = temporaryPath("mixed.json")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let run = try CLI(["run", "--format", "float32", "--output-format", "float8-e4m3", "--output-scale", "256",
+                       "--family", "moderate", "--rows", "4", "--n", "16", "--op", "softmax", "--variant", "fused,accurate",
+                       "--json", path])
+    #expect(run.status == 0 && run.stdout.contains("results in float8-e4m3 x 2^8"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    #expect(json["outputFormat"] as? String == "float8-e4m3" && json["outputScaleExponent"] as? Int == 8)
+    let check = try CLI(["check", "--baseline", path])
+    #expect(check.status == 0 && check.stdout.contains("nothing got worse"), "\(check.stdout) \(check.stderr)")
+  }
+
 }

@@ -87,6 +87,10 @@ struct EvalCommandTests {
     (["eval", "--file", "/dev/null"], "the row is empty"),
     (["eval", "--file", "/dev/null", "--", "1"], "not both"),
     (["frobnicate"], "frobnicate"),
+    (["eval", "--output-scale", "3", "--", "1", "2"], "--output-scale '3' is not a power of two"),
+    (["eval", "--output-scale", "0", "--", "1", "2"], "is not a power of two"),
+    (["eval", "--output-format", "float9", "--", "1", "2"], "float9"),
+    (["eval", "--format", "float8-e4m3", "--", "inf", "1"], "not a float8-e4m3 value"),
   ]
 
   @Test("bad input: one line on stderr, nothing on stdout, exit code 2", arguments: badInputs)
@@ -99,4 +103,25 @@ struct EvalCommandTests {
     let run = try CLI(["eval", "--help"])
     #expect(run.status == 0 && run.stdout.contains("--format"))
   }
+
+  @Test("--output-format and --output-scale: float32 softmax quantized to float8-e4m3 x 2^8, float8 logits in float32")
+  func mixedFormats() throws {
+    let quantized = try CLI(["eval", "--json", "--op", "softmax", "--variant", "fused", "--policy", "wide",
+                             "--output-format", "float8-e4m3", "--output-scale", "256", "--", "0", "0"])
+    #expect(quantized.status == 0)
+    let json = try #require(quantized.json)
+    #expect(json["format"] as? String == "float32" && json["outputFormat"] as? String == "float8-e4m3")
+    #expect(json["outputScale"] as? String == "256")
+    let r = try #require((json["results"] as? [[String: Any]])?.first)
+    // softmax of two equal logits is 1/2; times 2^8 is 128, a float8-e4m3 value, printed as the
+    // shortest decimal that reads back to it: "130" (its neighbours are 112 and 144).
+    #expect(r["reference"] as? [String] == ["130", "130"] && r["output"] as? [String] == ["130", "130"])
+    #expect(FormatRounding.parse("130", .float8E4M3) == 128)
+    let widened = try CLI(["eval", "--json", "--format", "float8-e4m3", "--output-format", "float32", "--op", "softmax",
+                           "--variant", "accurate", "--policy", "native", "--", "0.5", "0.5", "0.5"])
+    let w = try #require((widened.json?["results"] as? [[String: Any]])?.first)
+    // 1/3 in float32, not in float8-e4m3 (0.34375).
+    #expect(w["reference"] as? [String] == ["0.33333334", "0.33333334", "0.33333334"])
+  }
+
 }

@@ -180,3 +180,48 @@ struct ReferenceTests {
     #expect(values(row, .ceGradient) == [1, -1])
   }
 }
+
+@Suite("The reference in mixed formats")
+struct MixedFormatReferenceTests {
+  /// Softmax of n equal logits is 1/n: delivered in another format, RN_F2(2^k / n).
+  @Test("softmax of n equal logits delivered in another format, scaled: RN(2^k / n)",
+        arguments: [(Format.float32, Format.float8E4M3, 8), (.float8E4M3, .float32, 0), (.float8E5M2, .float16, 0),
+                    (.bfloat16, .float8E5M2, 4), (.float32, .bfloat16, 0), (.float16, .float64, 0)])
+  func equalLogits(_ input: Format, _ output: Format, _ k: Int) throws {
+    for n in [1, 2, 3, 7, 10, 300] {
+      let row = try Reference.evaluate(Array(repeating: 0.5, count: n), format: input, outputFormat: output,
+                                       outputScaleExponent: k, operations: [.softmax, .lse])
+      #expect(row.outputFormat == output && row.outputScaleExponent == k)
+      let scale = Double(sign: .plus, exponent: k, significand: 1)
+      // 2^k / n: one exact rounding from the exact quotient (MPFR), the closed form.
+      let (q, _) = BigFloat.divide(BigFloat(scale), BigFloat(Double(n)), precision: 200, .nearestEven)
+      let expected = FormatRounding.roundToNearest(q, output)
+      #expect(values(row, .softmax) == Array(repeating: expected, count: n), "n \(n)")
+      // lse = 0.5 + log n, scaled and rounded once.
+      let (logN, _) = BigFloat.log(BigFloat(Double(n)), precision: 400, .nearestEven)
+      let (lse, _) = BigFloat.add(BigFloat(0.5), logN, precision: 400, .nearestEven)
+      let (scaled, _) = BigFloat.multiply(lse, BigFloat(scale), precision: 400, .nearestEven)
+      let lseExpected = FormatRounding.roundToNearest(scaled, output)
+      #expect(values(row, .lse)[0] == lseExpected || (values(row, .lse)[0].isNaN && lseExpected.isNaN))
+    }
+  }
+
+  @Test("the logits are checked against their own format, not the output format")
+  func inputFormatChecked() {
+    #expect(throws: ReferenceError.notAValueOfTheFormat(index: 0, value: 0.1, format: .float8E4M3)) {
+      try Reference.evaluate([0.1, 1], format: .float8E4M3, outputFormat: .float32)
+    }
+  }
+
+  @Test("float32 probabilities quantized to float8-e4m3 after 2^8: beyond 464 it is NaN, the correct value")
+  func quantizedOverflow() throws {
+    // softmax([0, -10])_0 = 1/(1 + e^-10) ~ 0.99995: times 2^9 = 512 > 464, NaN in float8-e4m3.
+    let row = try Reference.evaluate([0, -10], format: .float32, outputFormat: .float8E4M3, outputScaleExponent: 9,
+                                     operations: [.softmax])
+    #expect(values(row, .softmax)[0].isNaN)
+    // times 2^8 = 255.99 rounds to 256.
+    let at8 = try Reference.evaluate([0, -10], format: .float32, outputFormat: .float8E4M3, outputScaleExponent: 8,
+                                     operations: [.softmax])
+    #expect(values(at8, .softmax)[0] == 256)
+  }
+}
