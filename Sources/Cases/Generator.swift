@@ -63,7 +63,7 @@ public enum Generator {
       return make(gaussians(size).map(r), parameter: Double(size), note: "n = \(size)")
     case .masked:
       let mask = format.maskValue
-      let maskText = format.shortestDecimal(mask)
+      let maskText = mask == -.infinity ? "-inf" : NumberText.short(mask)
       if index == 0 { return make(Array(repeating: mask, count: n), target: 0, parameter: 1, note: "every logit \(maskText)") }
       let share = 0.9 * position
       var x = gaussians(n).map(r)
