@@ -63,7 +63,7 @@ let package = Package(
     // What people read: reports/, plots, findings, the CLI's tables.
     .target(
       name: "Reports",
-      dependencies: ["Experiments", "Accuracy", "Cases", "SoftmaxSpec", "ExactReference", "LabSupport"]),
+      dependencies: ["Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
     .executableTarget(
       name: "softmax-lab",
       dependencies: [
