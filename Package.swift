@@ -63,7 +63,7 @@ let package = Package(
     // What people read: reports/, plots, findings, the CLI's tables.
     .target(
       name: "Reports",
-      dependencies: ["Experiments", "Accuracy", "Cases", "SoftmaxSpec", "ExactReference", "LabSupport"]),
+      dependencies: ["Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
     .executableTarget(
       name: "softmax-lab",
       dependencies: [
@@ -84,7 +84,7 @@ let package = Package(
       dependencies: ["SoftmaxKernels", "Cases", "Accuracy", "ExactReference", "SoftmaxSpec", "LabSupport"]),
     .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "ExactReference", "SoftmaxSpec"]),
     .testTarget(
-      name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec"]),
+      name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec", "SoftmaxKernels"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec"]),
     .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec"]),
   ]

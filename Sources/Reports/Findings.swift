@@ -15,6 +15,8 @@ struct Findings {
   var training = false
   /// True when literature.md is among the files.
   var literature = false
+  /// True when low-precision.md is among the files.
+  var lowPrecision = false
 
   func a(_ op: Op, _ variant: Variant, _ format: Format, _ policy: Policy, _ family: CaseFamily,
          kernel: KernelKind = .simd) -> Aggregate
@@ -58,6 +60,7 @@ struct Findings {
     out += "(the SIMD exp, log, log1p), "
     if literature { out += "[literature](literature.md) (the literature's claims held row by row: reproduced, refuted or not testable), " }
     if training { out += "[training](training.md) (softmax regression trained in each format: where precision breaks it; the batch mean as a reduction), " }
+    if lowPrecision { out += "[low-precision](low-precision.md) (bfloat16, float16 and float32 accumulators; float8 probabilities; reported failures beside the lab's numbers), " }
     out += "[baseline.json](baseline.json) (what `softmax-lab check` holds the kernels to), plots/.\n\n"
     out += "## Findings\n\n"
 

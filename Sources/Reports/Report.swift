@@ -37,8 +37,9 @@ public enum Report {
     }
     let training = try TrainingExperiment.run(threads: threads)
     let literature = try LiteratureStudy.run(settings: settings, threads: threads)
+    let lowPrecision = try LowPrecisionStudy.run(threads: threads)
     return files(result, plan: plan, elementary: elementary, exhaustive: exhaustive, elementaryCount: elementaryCount,
-                 training: training, literature: literature)
+                 training: training, literature: literature, lowPrecision: lowPrecision)
   }
 
   /// Writes `files` under `folder`, each through a temporary file and a rename (an interrupted
@@ -55,7 +56,7 @@ public enum Report {
   /// The files, from a run and the elementary measurements.
   public static func files(_ result: RunResult, plan: RunPlan, elementary: [ElementaryAccuracy], exhaustive: Bool,
                            elementaryCount: Int, training: TrainingExperiment? = nil,
-                           literature: LiteratureStudy? = nil) -> [ReportFile]
+                           literature: LiteratureStudy? = nil, lowPrecision: LowPrecisionStudy? = nil) -> [ReportFile]
   {
     let groups = Dictionary(result.groups.map { ($0.key, $0.aggregate) }, uniquingKeysWith: { a, _ in a })
     var files: [ReportFile] = []
@@ -66,8 +67,10 @@ public enum Report {
     files += plots.files
     files += training?.files() ?? []
     files += literature.map { LiteratureReport(study: $0, result: result, groups: groups).files() } ?? []
+    files += lowPrecision?.files() ?? []
     files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots,
-                                                                training: training != nil, literature: literature != nil).markdown()))
+                                                                training: training != nil, literature: literature != nil,
+                                                   lowPrecision: lowPrecision != nil).markdown()))
     return files
   }
 

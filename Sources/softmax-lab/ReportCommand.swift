@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Experiments
 import Reports
 
 /// `softmax-lab report`: regenerates reports/ (the main job).
@@ -20,12 +21,17 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "float32 elementary functions on a sample of every binade instead of all 2^32 inputs (faster; not the committed reports).")
   var quick = false
 
+  @Option(help: "Regenerate only this report and its plots (low-precision: reports/low-precision.md), leaving the other files as they are.")
+  var only: ReportPart?
+
   @OptionGroup var threadOptions: ThreadOptions
 
   func run() throws {
     let bar = ProgressBar()
     let files: [ReportFile]
-    do {
+    if only == .lowPrecision {
+      files = try LowPrecisionStudy.run(threads: threadOptions.threads).files()
+    } else {
       defer { bar.finish() }
       files = try Report.generate(exhaustive: !quick, threads: threadOptions.threads,
                                   progress: bar.isActive ? bar.update : nil)
@@ -37,4 +43,9 @@ struct ReportCommand: ParsableCommand {
     }
     FileHandle.standardError.write(Data("softmax-lab report: wrote \(files.count) files to \(output)/\n".utf8))
   }
+}
+
+/// A report that `--only` regenerates alone.
+enum ReportPart: String, CaseIterable, ExpressibleByArgument {
+  case lowPrecision = "low-precision"
 }
