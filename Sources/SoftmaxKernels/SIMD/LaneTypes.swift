@@ -1,6 +1,7 @@
 import SoftmaxSpec
 
-// The five lane types of the (format, policy) pairs; the contract is `Lanes`'s.
+// The lane types of float16, float32 and float64 (bfloat16 and float8: LaneTypes+Emulated.swift);
+// the contract is `Lanes`'s.
 
 /// float16 native: Float lanes, every operation's result rounded to Float16 (exact emulation of
 /// Float16 arithmetic: Float's 24 bits are more than 2 x 11 + 2, so rounding a Float +, -, *, /

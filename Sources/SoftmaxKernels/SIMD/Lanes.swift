@@ -17,9 +17,9 @@ import SoftmaxSpec
 ///   included): the compute vector holds every storage value exactly.
 /// - `round(a op b)` for op in + - * / is the correctly rounded result of op in the policy's
 ///   arithmetic: for `native` in the storage format, for `wide` in the compute vector's format.
-///   (Float16 `native` emulates Float16 arithmetic in Float lanes: Float's 24 bits are at least
-///   2 x 11 + 2, so rounding the Float result again to Float16 is the correctly rounded Float16
-///   result.)
+///   (Float16, bfloat16 and float8 `native` emulate their arithmetic in Float lanes: Float's 24
+///   bits are at least 2p + 2, so rounding the Float result again to the format is the correctly
+///   rounded result in the format.)
 /// - `exp`, `log`, `log1p` are `Elementary`'s functions followed by `round`: no libm, no FMA.
 ///
 /// Edge Cases: lanes past a row's end are loaded with a fill value the kernel chooses (-inf for
@@ -38,8 +38,9 @@ public protocol Lanes: SendableMetatype {
   /// Stores the first `count` lanes, each rounded once to the storage format (nearest, ties to
   /// even; overflow to infinity, gradual underflow).
   static func store(_ v: V, _ p: UnsafeMutablePointer<Storage>, count: Int)
-  /// The policy's rounding of one operation's result: to Float16 (and back) for
-  /// `Float16Native`; the identity for the others, whose compute vector already rounds.
+  /// The policy's rounding of one operation's result: to the storage format (and back) for
+  /// `Float16Native` and `EmulatedNative`; the identity for the others, whose compute vector
+  /// already rounds.
   static func round(_ v: V) -> V
   /// `round` for one scalar (the kernels' scalar steps: adding lanes, combining partial sums).
   static func roundScalar(_ x: V.Scalar) -> V.Scalar
