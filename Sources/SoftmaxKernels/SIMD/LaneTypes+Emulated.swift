@@ -135,15 +135,21 @@ extension Float8Storage {
 extension Float8E4M3: Float8Storage {}
 extension Float8E5M2: Float8Storage {}
 
-/// `native` in an emulated format: Float lanes, every operation's result rounded to the format.
-public enum EmulatedNative<S: EmulatedStorage>: Lanes {
-  public typealias Storage = S
-  public typealias V = SIMD16<Float>
+/// The loads and stores both policies of an emulated format share.
+public protocol EmulatedLanes: Lanes where Storage: EmulatedStorage, V == SIMD16<Float> {}
+
+extension EmulatedLanes {
   public static var width: Int { 16 }
   @inlinable @inline(__always)
-  public static func load(_ p: UnsafePointer<S>, count: Int, fill: Float) -> V { S.load(p, count: count, fill: fill) }
+  public static func load(_ p: UnsafePointer<Storage>, count: Int, fill: Float) -> V { Storage.load(p, count: count, fill: fill) }
   @inlinable @inline(__always)
-  public static func store(_ v: V, _ p: UnsafeMutablePointer<S>, count: Int) { S.store(v, p, count: count) }
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Storage>, count: Int) { Storage.store(v, p, count: count) }
+}
+
+/// `native` in an emulated format: Float lanes, every operation's result rounded to the format.
+public enum EmulatedNative<S: EmulatedStorage>: EmulatedLanes {
+  public typealias Storage = S
+  public typealias V = SIMD16<Float>
   @inlinable @inline(__always) public static func round(_ v: V) -> V { S.round(v) }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { S.round(Elementary.exp(v)) }
   @inlinable @inline(__always) public static func log(_ v: V) -> V { S.round(Elementary.log(v)) }
@@ -152,14 +158,9 @@ public enum EmulatedNative<S: EmulatedStorage>: Lanes {
 }
 
 /// `wide` in an emulated format: Float lanes, rounded to the format once, on store.
-public enum EmulatedWide<S: EmulatedStorage>: Lanes {
+public enum EmulatedWide<S: EmulatedStorage>: EmulatedLanes {
   public typealias Storage = S
   public typealias V = SIMD16<Float>
-  public static var width: Int { 16 }
-  @inlinable @inline(__always)
-  public static func load(_ p: UnsafePointer<S>, count: Int, fill: Float) -> V { S.load(p, count: count, fill: fill) }
-  @inlinable @inline(__always)
-  public static func store(_ v: V, _ p: UnsafeMutablePointer<S>, count: Int) { S.store(v, p, count: count) }
   @inlinable @inline(__always) public static func round(_ v: V) -> V { v }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { Elementary.exp(v) }
   @inlinable @inline(__always) public static func log(_ v: V) -> V { Elementary.log(v) }
