@@ -165,4 +165,36 @@ struct EmulatedFormatTests {
       i += 16
     }
   }
+
+  /// float16's SIMD conversions (integer operations) against Swift's own `Float16` conversions:
+  /// every pattern widened, and a sample of every binade (halfway points included) rounded.
+  @Test("float16: SIMD conversions give Swift's Float16 conversions, bit for bit")
+  func float16Conversions() {
+    var i = 0
+    while i < 65536 {
+      var bits = SIMD16<UInt16>()
+      for j in 0..<16 { bits[j] = UInt16(i + j) }
+      let v = Float16Bits.widen(bits)
+      for j in 0..<16 {
+        let expected = Float(Float16(bitPattern: UInt16(i + j)))
+        #expect(v[j].bitPattern == expected.bitPattern || (v[j].isNaN && expected.isNaN), "pattern \(i + j)")
+      }
+      i += 16
+    }
+    let inputs = roundingSample(.float16).map { Float($0) }
+    i = 0
+    while i < inputs.count {
+      var v = SIMD16<Float>(repeating: 0)
+      let n = min(16, inputs.count - i)
+      for j in 0..<n { v[j] = inputs[i + j] }
+      let rounded = Float16Bits.round(v), bits = Float16Bits.narrow(v)
+      for j in 0..<n {
+        let expected = Float16(inputs[i + j])
+        #expect(rounded[j].bitPattern == Float(expected).bitPattern || (rounded[j].isNaN && expected.isNaN), "\(inputs[i + j])")
+        #expect(bits[j] == expected.bitPattern || (expected.isNaN && Float16(bitPattern: bits[j]).isNaN), "\(inputs[i + j])")
+      }
+      i += 16
+    }
+  }
+
 }

@@ -65,30 +65,44 @@ extension BFloat16: EmulatedStorage {
   }
 }
 
-/// The float8 formats: rounding by the magic-number trick at the lane's own ulp, and the bits from
-/// the exponent-field trick (the format's bits shifted into a Float's, then scaled by a power of
-/// two: exact for normal and subnormal values alike).
-public protocol Float8Storage: EmulatedStorage where Bits == UInt8 {}
+/// A format of at most 16 bits with a Float's layout, shorter (float16, float8-e4m3, float8-e5m2):
+/// its conversions on 16 Float lanes with integer and IEEE operations, no per-lane call. Rounding
+/// is the magic-number trick at each lane's own ulp; the bits come from the exponent-field trick
+/// (the format's bits shifted into a Float's, then scaled by a power of two: exact for normal and
+/// subnormal values alike).
+public protocol SIMDSmallFloat {
+  associatedtype Bits: FixedWidthInteger & UnsignedInteger & SIMDScalar
+  static var format: Format { get }
+}
 
-extension Float8Storage {
+extension SIMDSmallFloat {
+  @inlinable static var fractionBitCount: UInt32 { UInt32(format.precision - 1) }
+  /// All bits but the sign.
+  @inlinable static var magnitudeMask: UInt32 { UInt32(Bits.max >> 1) }
+  /// The exponent field all ones (infinity's pattern in the IEEE-like formats).
+  @inlinable static var exponentOnes: UInt32 { (magnitudeMask &>> fractionBitCount) &<< fractionBitCount }
   /// 2^(127 - bias): the scale between a Float whose bits are the format's bits shifted left by
   /// 23 - (p - 1), and the format's value.
-  @inlinable static var rebias: Float { Float(sign: .plus, exponent: 127 - bias, significand: 1) }
-  @inlinable static var shift: UInt32 { UInt32(23 - fractionBits) }
+  @inlinable static var rebias: Float {
+    let exponentBits = Bits.bitWidth - 1 - (format.precision - 1)
+    return Float(sign: .plus, exponent: 127 - ((1 << (exponentBits - 1)) - 1), significand: 1)
+  }
+  @inlinable static var shift: UInt32 { 23 - fractionBitCount }
 
   @inlinable @inline(__always)
-  public static func widen(_ bits: SIMD16<UInt8>) -> SIMD16<Float> {
+  public static func widen(_ bits: SIMD16<Bits>) -> SIMD16<Float> {
     let b = SIMD16<UInt32>(truncatingIfNeeded: bits)
-    let magnitude = b & SIMD16(repeating: 0x7f)
+    let magnitude = b & SIMD16(repeating: magnitudeMask)
     var a = floatsOf(magnitude &<< SIMD16(repeating: shift)) * SIMD16(repeating: rebias)
     if format.overflowsToNaN {
-      a = a.replacing(with: .nan, where: magnitude .== SIMD16(repeating: 0x7f))
+      a = a.replacing(with: .nan, where: magnitude .== SIMD16(repeating: magnitudeMask))
     } else {
-      let inf = SIMD16<UInt32>(repeating: (UInt32(0x7f) &>> UInt32(fractionBits)) &<< UInt32(fractionBits))
+      let inf = SIMD16<UInt32>(repeating: exponentOnes)
       a = a.replacing(with: .infinity, where: magnitude .== inf)
       a = a.replacing(with: .nan, where: magnitude .> inf)
     }
-    return floatsOf(floatBits(a) | ((b & SIMD16(repeating: 0x80)) &<< 24))
+    let signShift = UInt32(32 - Bits.bitWidth)
+    return floatsOf(floatBits(a) | ((b & SIMD16(repeating: magnitudeMask &+ 1)) &<< SIMD16(repeating: signShift)))
   }
 
   /// (|v| + M) - M with M = 1.5 x 2^(24 - p) x max(2^floor(log2 |v|), 2^emin), whose ulp is the
@@ -114,22 +128,35 @@ extension Float8Storage {
     return floatsOf(floatBits(r) | sign)
   }
 
+  /// The bit patterns of `round(v)`; infinities and NaNs as the format has them (float8-e4m3:
+  /// both NaN, S.1111.111; the others: infinity, and the quiet NaN with the top fraction bit).
   @inlinable @inline(__always)
-  public static func narrow(_ v: SIMD16<Float>) -> SIMD16<UInt8> {
+  public static func narrow(_ v: SIMD16<Float>) -> SIMD16<Bits> {
     let r = round(v)
     let u = floatBits(r)
-    let sign = (u &>> 24) & SIMD16(repeating: 0x80)
+    let signShift = UInt32(32 - Bits.bitWidth)
+    let sign = (u &>> SIMD16(repeating: signShift)) & SIMD16(repeating: magnitudeMask &+ 1)
     let magnitude = floatsOf(u & SIMD16(repeating: 0x7fff_ffff))
     var bits = floatBits(magnitude * SIMD16(repeating: 1 / rebias)) &>> SIMD16(repeating: shift)
-    let exponentOnes = (UInt32(0x7f) &>> UInt32(fractionBits)) &<< UInt32(fractionBits)
     if format.overflowsToNaN {
-      bits = bits.replacing(with: 0x7f, where: r .!= r .| (magnitude .== SIMD16(repeating: .infinity)))
+      bits = bits.replacing(with: SIMD16(repeating: magnitudeMask), where: r .!= r .| (magnitude .== SIMD16(repeating: .infinity)))
     } else {
       bits = bits.replacing(with: SIMD16(repeating: exponentOnes), where: magnitude .== SIMD16(repeating: .infinity))
-      bits = bits.replacing(with: SIMD16(repeating: exponentOnes | (1 << UInt32(fractionBits - 1))), where: r .!= r)
+      bits = bits.replacing(with: SIMD16(repeating: exponentOnes | (1 &<< (fractionBitCount - 1))), where: r .!= r)
     }
-    return SIMD16<UInt8>(truncatingIfNeeded: bits | sign)
+    return SIMD16<Bits>(truncatingIfNeeded: bits | sign)
   }
+}
+
+/// The float8 formats' conversions are `SIMDSmallFloat`'s.
+public protocol Float8Storage: EmulatedStorage, SIMDSmallFloat where Bits == UInt8 {}
+
+/// float16's bits, converted by `SIMDSmallFloat`: the conversions of `Float16Native` and
+/// `Float16Wide` (the same values as Swift's `Float16` conversions, which without F16C are one
+/// library call per lane).
+public enum Float16Bits: SIMDSmallFloat {
+  public typealias Bits = UInt16
+  @inlinable public static var format: Format { .float16 }
 }
 
 extension Float8E4M3: Float8Storage {}

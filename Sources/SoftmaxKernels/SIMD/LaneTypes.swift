@@ -5,25 +5,29 @@ import SoftmaxSpec
 
 /// float16 native: Float lanes, every operation's result rounded to Float16 (exact emulation of
 /// Float16 arithmetic: Float's 24 bits are more than 2 x 11 + 2, so rounding a Float +, -, *, /
-/// result again to Float16 is the correctly rounded Float16 result).
+/// result again to Float16 is the correctly rounded Float16 result). Loads, stores and roundings
+/// convert with SIMD integer operations (`Float16Bits`), the same values as Swift's `Float16`
+/// conversions.
 public enum Float16Native: Lanes {
   public typealias Storage = Float16
   public typealias V = SIMD16<Float>
   public static var width: Int { 16 }
   @inlinable @inline(__always)
   public static func load(_ p: UnsafePointer<Float16>, count: Int, fill: Float) -> V {
-    if count == 16 { return V(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float16>.self)) }
-    var v = V(repeating: fill)
-    for i in 0..<count { v[i] = Float(p[i]) }
+    if count == 16 { return Float16Bits.widen(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt16>.self)) }
+    var bits = SIMD16<UInt16>(repeating: 0)
+    for i in 0..<count { bits[i] = p[i].bitPattern }
+    var v = Float16Bits.widen(bits)
+    for i in count..<16 { v[i] = fill }
     return v
   }
   @inlinable @inline(__always)
   public static func store(_ v: V, _ p: UnsafeMutablePointer<Float16>, count: Int) {
-    let h = SIMD16<Float16>(v)
-    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: h, as: SIMD16<Float16>.self); return }
-    for i in 0..<count { p[i] = h[i] }
+    let h = Float16Bits.narrow(v)
+    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: h, as: SIMD16<UInt16>.self); return }
+    for i in 0..<count { p[i] = Float16(bitPattern: h[i]) }
   }
-  @inlinable @inline(__always) public static func round(_ v: V) -> V { V(SIMD16<Float16>(v)) }
+  @inlinable @inline(__always) public static func round(_ v: V) -> V { Float16Bits.round(v) }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { round(Elementary.exp(v)) }
   @inlinable @inline(__always) public static func log(_ v: V) -> V { round(Elementary.log(v)) }
   @inlinable @inline(__always) public static func log1p(_ v: V) -> V { round(Elementary.log1p(v)) }
