@@ -16,5 +16,9 @@ struct AtomicWriteTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.md"])  // no temporary left
     #expect(throws: (any Error).self) { try writeAtomically("x", to: folder.appendingPathComponent("missing/r.md").path) }
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    let bytes = Data([0x93, 0x00, 0xFF, 0x0A])  // not UTF-8: written as they are
+    try writeAtomically(bytes, to: path)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.md"])
   }
 }
