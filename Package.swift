@@ -9,6 +9,7 @@
 //   SoftmaxKernels  <- SoftmaxSpec                SIMD and textbook kernels, exp/log/log1p
 //   ExactReference  <- SoftmaxSpec, MPFR          exact results, correctly rounded
 //   Cases           <- SoftmaxSpec, LabSupport    case families, generator, case files
+//   TensorFiles     <- SoftmaxSpec, LabSupport    safetensors and .npy readers and writers
 //   Accuracy        <- kernels, reference, cases  measures, aggregates, row and batch evaluation
 //   Experiments     <- Accuracy                   runner, baseline/check, bench, training
 //   Reports         <- Experiments                Markdown, SVG plots, findings, CLI renderers
@@ -24,6 +25,7 @@ let package = Package(
     .library(name: "SoftmaxKernels", targets: ["SoftmaxKernels"]),
     .library(name: "ExactReference", targets: ["ExactReference"]),
     .library(name: "Cases", targets: ["Cases"]),
+    .library(name: "TensorFiles", targets: ["TensorFiles"]),
     .library(name: "Accuracy", targets: ["Accuracy"]),
     .library(name: "Experiments", targets: ["Experiments"]),
     .library(name: "Reports", targets: ["Reports"]),
@@ -52,6 +54,9 @@ let package = Package(
     .target(name: "ExactReference", dependencies: ["SoftmaxSpec", "MPFR"]),
     // The case families, their seeded generator, case files, hard-to-round elementary inputs.
     .target(name: "Cases", dependencies: ["SoftmaxSpec", "LabSupport"]),
+    // The tensor files users bring: safetensors and NumPy .npy, memory-mapped, validated, and
+    // their writers.
+    .target(name: "TensorFiles", dependencies: ["SoftmaxSpec", "LabSupport"]),
     // Measures, aggregates, kernels evaluated against the reference (rows, batches, elementary).
     .target(
       name: "Accuracy",
