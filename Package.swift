@@ -81,6 +81,7 @@ let package = Package(
     .testTarget(
       name: "ExactReferenceTests", dependencies: ["ExactReference", "SoftmaxSpec", "MPFR"], exclude: ["Fixtures"]),
     .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
+    .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "SoftmaxSpec"], exclude: ["Fixtures"]),
     .testTarget(
       name: "CasesTests", dependencies: ["Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport"]),
     // Kernel tests depend on kernels, cases, accuracy and the reference only.
