@@ -61,10 +61,11 @@ let package = Package(
     .target(
       name: "Accuracy",
       dependencies: ["SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR", "Cases", "LabSupport"]),
-    // Experiments: the runner, baseline and check, bench, training, the reduction study.
+    // Experiments: the runner, baseline and check, bench, training, the studies, scoring and bundles.
     .target(
       name: "Experiments",
-      dependencies: ["Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR", "LabSupport"]),
+      dependencies: ["Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "MPFR", "LabSupport",
+                     "TensorFiles"]),
     // What people read: reports/, plots, findings, the CLI's tables.
     .target(
       name: "Reports",
@@ -73,7 +74,7 @@ let package = Package(
       name: "softmax-lab",
       dependencies: [
         "Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "ExactReference", "LabSupport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TensorFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Exercises the wrapper for `valgrind --leak-check=full` (MPFRTests runs it).
     .executableTarget(name: "mpfr-leak-check", dependencies: ["MPFR"]),

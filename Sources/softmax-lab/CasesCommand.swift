@@ -1,9 +1,11 @@
 import ArgumentParser
 import Cases
+import Experiments
 import Foundation
 import LabSupport
 import Reports
 import SoftmaxSpec
+import TensorFiles
 
 /// `softmax-lab cases`: the case families, one case, or rows exported for other tools.
 struct CasesCommand: ParsableCommand {
@@ -56,9 +58,29 @@ struct CasesCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (through a temporary file and a rename); default standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp(
+      "Write a bundle to this directory instead: logits.safetensors (a tensor per case id) and manifest.json (ids, families, targets, format, seed, sizes), for `softmax-lab score --bundle`.",
+      valueName: "dir"))
+    var bundle: String?
+
+    func validate() throws {
+      if bundle != nil && (csv || output != nil) { throw ValidationError("--bundle writes its own files: leave out --csv and --output") }
+    }
+
     func run() throws {
       let settings = caseOptions.settings
       let cases = familyOptions.families.flatMap { Generator.cases($0, format: format, settings: settings) }
+      if let bundle {
+        do {
+          try CaseBundle.write(cases, format: format, settings: settings, version: SoftmaxLab.configuration.version, to: bundle)
+        } catch let e as BundleError {
+          throw InputError(e.description)
+        } catch let e as TensorFileError {
+          throw InputError(e.description)
+        }
+        FileHandle.standardOutput.write(Data("wrote \(cases.count) rows (\(format.rawValue)) to \(bundle): \(CaseBundle.logitsFile), \(CaseBundle.manifestFile)\n".utf8))
+        return
+      }
       let text = csv ? CaseFile.csv(cases, format: format) : CaseFile.json(cases, format: format, settings: settings)
       try emit(text, to: output ?? "-")
     }
