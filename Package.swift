@@ -93,6 +93,6 @@ let package = Package(
     .testTarget(
       name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec", "SoftmaxKernels"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec"]),
-    .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec"]),
+    .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec", "SoftmaxKernels", "TensorFiles"]),
   ]
 )
