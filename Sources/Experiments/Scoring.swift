@@ -49,17 +49,29 @@ public enum Scoring {
     _ rows: [ScoredRow], op: Op, format: Format, output: ResultFormat? = nil, name: String,
     threads: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> [ScoreGroup] {
+    try score(count: rows.count, row: { rows[$0] }, op: op, format: format, output: output, name: name, threads: threads,
+              progress: progress)
+  }
+
+  /// `score` of `count` rows made on demand by `row` (from a memory-mapped file, say), so that only
+  /// the rows in flight are held as Doubles.
+  public static func score(
+    count: Int, row: @escaping @Sendable (Int) throws -> ScoredRow, op: Op, format: Format, output: ResultFormat? = nil,
+    name: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws -> [ScoreGroup] {
     let delivery = output ?? ResultFormat(format)
-    let outcomes = concurrentMap(rows.count, threads: threads, progress: progress) { i -> Aggregate in
-      try aggregate(rows[i], op: op, format: format, output: delivery)
+    let outcomes = concurrentMap(count, threads: threads, progress: progress) { i -> (String, Aggregate) in
+      let r = try row(i)
+      return (r.family, try aggregate(r, op: op, format: format, output: delivery))
     }
     var groups: [(family: String, aggregate: Aggregate)] = []
-    for (row, outcome) in zip(rows, outcomes) {
-      let a = try outcome.get()
-      if let k = groups.firstIndex(where: { $0.family == row.family }) {
+    for outcome in outcomes {
+      let (family, a) = try outcome.get()
+      if let k = groups.firstIndex(where: { $0.family == family }) {
         groups[k].aggregate.merge(a)
       } else {
-        groups.append((row.family, a))
+        groups.append((family, a))
       }
     }
     return groups.map { ScoreGroup(family: $0.family, format: format, name: name, op: op, aggregate: $0.aggregate) }

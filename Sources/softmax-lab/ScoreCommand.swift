@@ -75,13 +75,19 @@ struct ScoreCommand: ParsableCommand {
     let (rows, logitsFormat, delivery) = try input()
     let bar = ProgressBar()
     let groups: [ScoreGroup]
+    let start = Date()
     do {
       defer { bar.finish() }
-      groups = try Scoring.score(rows, op: op, format: logitsFormat, output: delivery, name: name,
+      groups = try Scoring.score(count: rows.count, row: rows.row, op: op, format: logitsFormat, output: delivery, name: name,
                                  threads: threadOptions.threads, progress: bar.isActive ? bar.update : nil)
     } catch let e as ScoreError {
       throw InputError(e.description)
+    } catch let e as TensorFileError {
+      throw InputError(e.description)
     }
+    let values = groups.reduce(0) { $0 + $1.aggregate.count }
+    FileHandle.standardError.write(Data(String(format: "softmax-lab score: %d rows, %d values, %d threads, %.1f s\n",
+                                               rows.count, values, threadOptions.threads, Date().timeIntervalSince(start)).utf8))
     let mixed = delivery.isIdentity(for: logitsFormat) ? nil : delivery
     if let json {
       try emit(Scoring.json(groups, about: "softmax-lab score: \(name) judged against the correctly rounded reference", output: mixed), to: json)
@@ -94,14 +100,21 @@ struct ScoreCommand: ParsableCommand {
     }
   }
 
+  /// The rows to score, made on demand: a count and a function from index to row.
+  struct Rows: Sendable {
+    let count: Int
+    let row: @Sendable (Int) throws -> ScoredRow
+  }
+
   /// The rows, the logits' format and how the results are delivered.
-  func input() throws -> ([ScoredRow], Format, ResultFormat) {
+  func input() throws -> (Rows, Format, ResultFormat) {
     do {
       if let bundle {
         let b = try CaseBundle.read(bundle)
         let (rows, outputFormat) = try b.scoredRows(bundle, outputs: outputs, op: op)
         let delivery = try outputOptions.resultFormat(for: b.format)
-        return (rows, b.format, ResultFormat(outputOptions.outputFormat ?? outputFormat, scaleExponent: delivery?.scaleExponent ?? 0))
+        return (Rows(count: rows.count, row: { rows[$0] }), b.format,
+                ResultFormat(outputOptions.outputFormat ?? outputFormat, scaleExponent: delivery?.scaleExponent ?? 0))
       }
       return try adHoc()
     } catch let e as TensorFileError {
@@ -112,7 +125,7 @@ struct ScoreCommand: ParsableCommand {
   }
 
   /// --logits, --outputs, --targets.
-  func adHoc() throws -> ([ScoredRow], Format, ResultFormat) {
+  func adHoc() throws -> (Rows, Format, ResultFormat) {
     let x = try single(logits!, "--logits"), y = try single(outputs, "--outputs")
     guard let xFormat = x.dtype.format else { throw InputError("--logits \(logits!) holds \(x.dtype.rawValue) integers, not logits") }
     guard let yFormat = y.dtype.format else { throw InputError("--outputs \(outputs) holds \(y.dtype.rawValue) integers, not values") }
@@ -137,12 +150,12 @@ struct ScoreCommand: ParsableCommand {
     } else if op.needsTarget {
       throw InputError("\(op.rawValue) needs --targets FILE (one class per row)")
     }
+    // Rows are decoded from the mapped files when scored: only the rows in flight are Doubles.
     let oneValue = width == 1 ? try y.values() : []
-    var rows: [ScoredRow] = []
-    rows.reserveCapacity(rowCount)
-    for r in 0..<rowCount {
+    let targets = t
+    let rows = Rows(count: rowCount) { r in
       let out = width == 1 ? [oneValue[r]] : try y.row(r)
-      rows.append(ScoredRow(family: "rows", id: "row \(r)", logits: try x.row(r), target: t[r], outputs: out))
+      return ScoredRow(family: "rows", id: "row \(r)", logits: try x.row(r), target: targets[r], outputs: out)
     }
     let logitsFormat = format ?? xFormat
     let delivery = try outputOptions.resultFormat(for: logitsFormat)
