@@ -85,9 +85,12 @@ struct ScoreCommand: ParsableCommand {
     } catch let e as TensorFileError {
       throw InputError(e.description)
     }
+    // The time, on a terminal only: a CI's stderr holds nothing but the violations.
     let values = groups.reduce(0) { $0 + $1.aggregate.count }
-    FileHandle.standardError.write(Data(String(format: "softmax-lab score: %d rows, %d values, %d threads, %.1f s\n",
-                                               rows.count, values, threadOptions.threads, Date().timeIntervalSince(start)).utf8))
+    if bar.isActive {
+      FileHandle.standardError.write(Data(String(format: "softmax-lab score: %d rows, %d values, %d threads, %.1f s\n",
+                                                 rows.count, values, threadOptions.threads, Date().timeIntervalSince(start)).utf8))
+    }
     let mixed = delivery.isIdentity(for: logitsFormat) ? nil : delivery
     if let json {
       try emit(Scoring.json(groups, about: "softmax-lab score: \(name) judged against the correctly rounded reference", output: mixed), to: json)
