@@ -80,14 +80,7 @@ struct SafeTensorsValidationTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let path = try scratch.file("bad.safetensors", file.bytes)
-    do {
-      _ = try SafeTensorsFile(path: path)
-      Issue.record("\(file.label): read without error")
-    } catch let error as TensorFileError {
-      let text = error.description
-      #expect(!text.contains("\n") && text.hasPrefix(path + ": "), "\(text)")
-      for f in file.fragments { #expect(text.contains(f), "\(file.label): \"\(f)\" missing from: \(text)") }
-    }
+    expectFileError(path, fragments: file.fragments) { _ = try SafeTensorsFile(path: path) }
   }
 
   @Test("a valid file truncated at any of several points is an error that says truncated")

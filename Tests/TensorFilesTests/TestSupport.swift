@@ -49,6 +49,12 @@ func npyBytes(_ header: String, major: UInt8 = 1, data: [UInt8] = []) -> [UInt8]
 /// contains every one of `fragments`.
 func expectFileError(_ path: String, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
                      _ body: () throws -> Void) {
+  expectFileError(path, fragments: fragments, sourceLocation: sourceLocation, body)
+}
+
+/// `expectFileError` with the fragments as an array.
+func expectFileError(_ path: String, fragments: [String], sourceLocation: SourceLocation = #_sourceLocation,
+                     _ body: () throws -> Void) {
   do {
     try body()
     Issue.record("no error; expected one mentioning \(fragments)", sourceLocation: sourceLocation)
