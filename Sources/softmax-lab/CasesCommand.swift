@@ -11,7 +11,7 @@ import TensorFiles
 struct CasesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cases",
-    abstract: "List the case families, show one case, or export cases to JSON or CSV.",
+    abstract: "List the case families, show one case, or export cases (JSON, CSV or a safetensors bundle).",
     subcommands: [List.self, Show.self, Export.self])
 
   struct List: ParsableCommand {
