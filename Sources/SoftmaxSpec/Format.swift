@@ -133,14 +133,14 @@ public enum Format: String, CaseIterable, Sendable, Codable {
     if value.isNaN || value == 0 { return value }
     if value.isInfinite { return overflowsToNaN ? .nan : value }
     let a = value.magnitude
-    let ulpExponent = max(Int(a.exponent), minExponent) - precision + 1
-    let ulp = Double(sign: .plus, exponent: ulpExponent, significand: 1)
+    let ulp = ulp(above: a)
     var r = (a / ulp).rounded(.toNearestOrEven) * ulp
     if r > greatestFiniteMagnitude { r = overflowValue }
     return value < 0 ? -r : r
   }
 
-  /// The distance from `value` (finite, > 0, a value of the format) to the next value above it.
+  /// The format's ulp at `value` (finite, > 0): 2^(max(floor(log2 value), emin) - p + 1), the
+  /// distance from a value of the format to the next one above it.
   func ulp(above value: Double) -> Double {
     Double(sign: .plus, exponent: max(Int(value.exponent), minExponent) - precision + 1, significand: 1)
   }

@@ -121,16 +121,24 @@ struct OutputOptions: ParsableArguments {
     valueName: "power-of-two"))
   var outputScale: String?
 
-  /// The delivery for logits in `logits`, nil when the results stay in it, unscaled.
-  func resultFormat(for logits: Format) throws -> ResultFormat? {
-    var exponent = 0
-    if let text = outputScale {
-      guard let s = Double(text), s.isFinite, s > 0, s.significandBitPattern == 0, s.exponent.magnitude <= 64 else {
-        throw ValidationError("--output-scale '\(text)' is not a power of two between 2^-64 and 2^64")
-      }
-      exponent = Int(s.exponent)
+  /// k of --output-scale 2^k (0 when it is not given).
+  func scaleExponent() throws -> Int {
+    guard let text = outputScale else { return 0 }
+    guard let s = Double(text), s.isFinite, s > 0, s.significandBitPattern == 0, s.exponent.magnitude <= 64 else {
+      throw ValidationError("--output-scale '\(text)' is not a power of two between 2^-64 and 2^64")
     }
-    let delivery = ResultFormat(outputFormat ?? logits, scaleExponent: exponent)
+    return Int(s.exponent)
+  }
+
+  /// The delivery for logits in `logits`: in --output-format, or else `otherwise` (by default the
+  /// logits' own format), scaled by --output-scale.
+  func delivery(for logits: Format, otherwise: Format? = nil) throws -> ResultFormat {
+    ResultFormat(outputFormat ?? otherwise ?? logits, scaleExponent: try scaleExponent())
+  }
+
+  /// `delivery`, nil when the results stay in the logits' format, unscaled.
+  func resultFormat(for logits: Format) throws -> ResultFormat? {
+    let delivery = try delivery(for: logits)
     return delivery.isIdentity(for: logits) ? nil : delivery
   }
 }

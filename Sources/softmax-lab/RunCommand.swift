@@ -41,10 +41,8 @@ struct RunCommand: ParsableCommand {
     var plan = RunPlan(kernels: kernelOptions.kernels, ops: opOptions.ops,
                        variants: variantOptions.variants(for: kernelOptions.kernels), formats: formatOptions.formats,
                        policies: policyOptions.policies, families: familyOptions.families, settings: caseOptions.settings)
-    // The format is the same for every logits format; only the scale needs one to be parsed.
-    let delivery = try outputOptions.resultFormat(for: outputOptions.outputFormat ?? .float32)
     plan.outputFormat = outputOptions.outputFormat
-    plan.outputScaleExponent = delivery?.scaleExponent ?? 0
+    plan.outputScaleExponent = try outputOptions.scaleExponent()
     return plan
   }
 

@@ -115,9 +115,8 @@ struct ScoreCommand: ParsableCommand {
       if let bundle {
         let b = try CaseBundle.read(bundle)
         let (rows, outputFormat) = try b.scoredRows(bundle, outputs: outputs, op: op)
-        let delivery = try outputOptions.resultFormat(for: b.format)
         return (Rows(count: rows.count, row: { rows[$0] }), b.format,
-                ResultFormat(outputOptions.outputFormat ?? outputFormat, scaleExponent: delivery?.scaleExponent ?? 0))
+                try outputOptions.delivery(for: b.format, otherwise: outputFormat))
       }
       return try adHoc()
     } catch let e as TensorFileError {
@@ -161,8 +160,7 @@ struct ScoreCommand: ParsableCommand {
       return ScoredRow(family: "rows", id: "row \(r)", logits: try x.row(r), target: targets[r], outputs: out)
     }
     let logitsFormat = format ?? xFormat
-    let delivery = try outputOptions.resultFormat(for: logitsFormat)
-    return (rows, logitsFormat, ResultFormat(outputOptions.outputFormat ?? yFormat, scaleExponent: delivery?.scaleExponent ?? 0))
+    return (rows, logitsFormat, try outputOptions.delivery(for: logitsFormat, otherwise: yFormat))
   }
 
   /// The one tensor of a .npy file or a one-tensor safetensors file.
