@@ -9,34 +9,41 @@ import SoftmaxSpec
 // format (the float8 exponent ranges lie inside Float's normal range; bfloat16 shares Float's
 // emin, and its products and sums of bfloat16 values are exact in Float or far from a midpoint).
 
-/// An emulated format's conversions on 16 lanes.
-public protocol EmulatedStorage: EmulatedFormat, LaneStorage {
+/// A format held in memory as its bits (`Bits`), converted to and from 16 Float lanes.
+public protocol LaneBits {
+  associatedtype Bits: FixedWidthInteger & UnsignedInteger & SIMDScalar
   /// The exact values of 16 bit patterns.
   static func widen(_ bits: SIMD16<Bits>) -> SIMD16<Float>
-  /// Each lane rounded to nearest even to a value of the format (overflow to infinity, or NaN for
-  /// float8-e4m3), still as a Float.
-  static func round(_ v: SIMD16<Float>) -> SIMD16<Float>
-  /// The bit patterns of `round(v)`.
+  /// The bit patterns of the lanes rounded to the format.
   static func narrow(_ v: SIMD16<Float>) -> SIMD16<Bits>
 }
 
-extension EmulatedStorage {
+extension LaneBits {
+  /// Loads `count` (<= 16) elements whose memory is their bits, widened; the other lanes take `fill`.
   @inlinable @inline(__always)
-  static func load(_ p: UnsafePointer<Self>, count: Int, fill: Float) -> SIMD16<Float> {
-    if count == 16 { return widen(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Bits>.self)) }
+  static func load(_ p: UnsafeRawPointer, count: Int, fill: Float) -> SIMD16<Float> {
+    if count == 16 { return widen(p.loadUnaligned(as: SIMD16<Bits>.self)) }
     var bits = SIMD16<Bits>(repeating: 0)
-    for i in 0..<count { bits[i] = p[i].bitPattern }
+    for i in 0..<count { bits[i] = p.loadUnaligned(fromByteOffset: i * MemoryLayout<Bits>.stride, as: Bits.self) }
     var v = widen(bits)
     for i in count..<16 { v[i] = fill }
     return v
   }
 
+  /// Stores the first `count` lanes, narrowed, as their bits.
   @inlinable @inline(__always)
-  static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Self>, count: Int) {
+  static func store(_ v: SIMD16<Float>, _ p: UnsafeMutableRawPointer, count: Int) {
     let bits = narrow(v)
-    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: bits, as: SIMD16<Bits>.self); return }
-    for i in 0..<count { p[i] = Self(bitPattern: bits[i]) }
+    if count == 16 { p.storeBytes(of: bits, as: SIMD16<Bits>.self); return }
+    for i in 0..<count { p.storeBytes(of: bits[i], toByteOffset: i * MemoryLayout<Bits>.stride, as: Bits.self) }
   }
+}
+
+/// An emulated format's conversions on 16 lanes.
+public protocol EmulatedStorage: EmulatedFormat, LaneStorage, LaneBits {
+  /// Each lane rounded to nearest even to a value of the format (overflow to infinity, or NaN for
+  /// float8-e4m3), still as a Float.
+  static func round(_ v: SIMD16<Float>) -> SIMD16<Float>
 }
 
 /// The Float lanes as bits and back.
@@ -70,8 +77,7 @@ extension BFloat16: EmulatedStorage {
 /// is the magic-number trick at each lane's own ulp; the bits come from the exponent-field trick
 /// (the format's bits shifted into a Float's, then scaled by a power of two: exact for normal and
 /// subnormal values alike).
-public protocol SIMDSmallFloat {
-  associatedtype Bits: FixedWidthInteger & UnsignedInteger & SIMDScalar
+public protocol SIMDSmallFloat: LaneBits {
   static var format: Format { get }
 }
 
@@ -168,9 +174,13 @@ public protocol EmulatedLanes: Lanes where Storage: EmulatedStorage, V == SIMD16
 extension EmulatedLanes {
   public static var width: Int { 16 }
   @inlinable @inline(__always)
-  public static func load(_ p: UnsafePointer<Storage>, count: Int, fill: Float) -> V { Storage.load(p, count: count, fill: fill) }
+  public static func load(_ p: UnsafePointer<Storage>, count: Int, fill: Float) -> V {
+    Storage.load(UnsafeRawPointer(p), count: count, fill: fill)
+  }
   @inlinable @inline(__always)
-  public static func store(_ v: V, _ p: UnsafeMutablePointer<Storage>, count: Int) { Storage.store(v, p, count: count) }
+  public static func store(_ v: V, _ p: UnsafeMutablePointer<Storage>, count: Int) {
+    Storage.store(v, UnsafeMutableRawPointer(p), count: count)
+  }
 }
 
 /// `native` in an emulated format: Float lanes, every operation's result rounded to the format.

@@ -14,18 +14,11 @@ public enum Float16Native: Lanes {
   public static var width: Int { 16 }
   @inlinable @inline(__always)
   public static func load(_ p: UnsafePointer<Float16>, count: Int, fill: Float) -> V {
-    if count == 16 { return Float16Bits.widen(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt16>.self)) }
-    var bits = SIMD16<UInt16>(repeating: 0)
-    for i in 0..<count { bits[i] = p[i].bitPattern }
-    var v = Float16Bits.widen(bits)
-    for i in count..<16 { v[i] = fill }
-    return v
+    Float16Bits.load(UnsafeRawPointer(p), count: count, fill: fill)
   }
   @inlinable @inline(__always)
   public static func store(_ v: V, _ p: UnsafeMutablePointer<Float16>, count: Int) {
-    let h = Float16Bits.narrow(v)
-    if count == 16 { UnsafeMutableRawPointer(p).storeBytes(of: h, as: SIMD16<UInt16>.self); return }
-    for i in 0..<count { p[i] = Float16(bitPattern: h[i]) }
+    Float16Bits.store(v, UnsafeMutableRawPointer(p), count: count)
   }
   @inlinable @inline(__always) public static func round(_ v: V) -> V { Float16Bits.round(v) }
   @inlinable @inline(__always) public static func exp(_ v: V) -> V { round(Elementary.exp(v)) }
