@@ -80,7 +80,7 @@ let package = Package(
     .executableTarget(name: "mpfr-leak-check", dependencies: ["MPFR"]),
     .testTarget(name: "MPFRTests", dependencies: ["MPFR", "mpfr-leak-check"]),
     .testTarget(
-      name: "ExactReferenceTests", dependencies: ["ExactReference", "SoftmaxSpec", "MPFR"], exclude: ["Fixtures"]),
+      name: "ExactReferenceTests", dependencies: ["ExactReference", "SoftmaxSpec", "MPFR", "Cases"], exclude: ["Fixtures"]),
     .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
     .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "SoftmaxSpec"], exclude: ["Fixtures"]),
     .testTarget(

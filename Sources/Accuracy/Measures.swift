@@ -38,15 +38,13 @@ public enum Measures {
   /// c - v in MPFR at the precision of v (at least 64 bits), rounded to nearest: far finer than
   /// any error these measures report.
   static func exactDifference(_ c: Double, _ v: ExactValue) -> BigFloat {
-    BigFloat.subtract(BigFloat(c), v.value, precision: max(64, v.value.precision), .nearestEven).0
+    let value = v.value
+    return BigFloat.subtract(BigFloat(c), value, precision: max(64, value.precision), .nearestEven).0
   }
 
   /// |c - v| / ulp_T(v) for finite c and v, computed from v's exact value (never through a Double).
   public static func ulpError(computed c: Double, exact v: ExactValue) -> Double {
-    let difference = exactDifference(c, v)
-    let (magnitude, _) = BigFloat.abs(difference, precision: difference.precision, .nearestEven)
-    let (ratio, _) = BigFloat.scaled(magnitude, byPowerOfTwo: -v.ulpExponent, precision: magnitude.precision, .nearestEven)
-    return ratio.double(.nearestEven)
+    v.ulpError(of: c)
   }
 
   /// |c - v| for finite c and v, computed from v's exact value and rounded once to a Double.
@@ -58,16 +56,17 @@ public enum Measures {
   /// |c - v| / |v| for finite c and v != 0 (+inf for v = 0 and c != 0, 0 when both are 0).
   public static func relativeError(computed c: Double, exact v: ExactValue) -> Double {
     let difference = exactDifference(c, v)
-    if v.value.isZero { return difference.isZero ? 0 : .infinity }
-    let (ratio, _) = BigFloat.divide(difference, v.value, precision: 64, .nearestEven)
+    let value = v.value
+    if value.isZero { return difference.isZero ? 0 : .infinity }
+    let (ratio, _) = BigFloat.divide(difference, value, precision: 64, .nearestEven)
     return Swift.abs(ratio.double(.nearestEven))
   }
 
   /// The measures of docs/definitions.md for computed c against exact value v.
   public static func measure(computed c: Double, exact v: ExactValue) -> Measure {
     let rounded = v.rounded
-    let vIsNumber = !v.value.isNaN
-    let vIsFinite = v.value.isFinite
+    let vIsNumber = !v.isNaN
+    let vIsFinite = v.isFinite
     // A NaN is correct only where RN_T(v) is NaN: float8-e4m3's rounding of a v beyond its range.
     let correctlyRounded = c.bitPattern == rounded.bitPattern || (c.isNaN && rounded.isNaN)
     let nan = c.isNaN && vIsNumber && !rounded.isNaN

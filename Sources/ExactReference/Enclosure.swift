@@ -99,8 +99,8 @@ struct Enclosure: Sendable {
 
   /// The correctly rounded value and ulp of the enclosed value when the enclosure decides them:
   /// both bounds (each taken just inside when strict) round to the same value of the format, lie
-  /// in the same binade and, when `requireNarrow`, the enclosure is narrower than 2^-20 ulp so
-  /// that ULP errors measured against its midpoint are exact to 1e-6. Nil when undecided.
+  /// in the same binade and, when `requireNarrow`, the enclosure is narrower than 2^-40 ulp so
+  /// that ULP errors measured against its midpoint are exact to 1e-12 ulp. Nil when undecided.
   /// An exact zero takes `zeroSign`.
   func decide(_ format: Format, zeroSign: FloatingPointSign, requireNarrow: Bool = true) -> FormatValue? {
     if isExact && lo.isZero {
@@ -113,7 +113,7 @@ struct Enclosure: Sendable {
     // The width only matters for ULP errors of finite results (one rounded to inf has none).
     if requireNarrow && !isExact && lo.isFinite && hi.isFinite && a.value.isFinite {
       let (width, _) = BigFloat.subtract(hi, lo, precision: 32, .up)
-      if width.compare(toPowerOfTwo: a.ulpExponent - 20) > 0 { return nil }
+      if width.compare(toPowerOfTwo: a.ulpExponent - 40) > 0 { return nil }
     }
     return a
   }

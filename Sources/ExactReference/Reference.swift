@@ -5,12 +5,56 @@ import SoftmaxSpec
 public struct ExactValue: @unchecked Sendable {
   /// RN_T(v), the correctly rounded result (sign of zero included), as a Double.
   public let rounded: Double
-  /// v itself when v is exact (or infinite), otherwise a value within 2^-20 ulp_T(v) of v.
-  public let value: BigFloat
   /// log2 ulp_T(v) per docs/definitions.md.
   public let ulpExponent: Int
   /// True when `value` is v exactly.
   public let isExact: Bool
+  /// v or its approximation: an MPFR number (the MPFR path), or nil when the fast path gave v as
+  /// the unevaluated sum head + tail of two Doubles.
+  private let big: BigFloat?
+  private let head: Double
+  private let tail: Double
+
+  /// A value from MPFR: v itself when exact (or infinite), otherwise within 2^-40 ulp_T(v) of v.
+  public init(rounded: Double, value: BigFloat, ulpExponent: Int, isExact: Bool) {
+    self.rounded = rounded
+    self.ulpExponent = ulpExponent
+    self.isExact = isExact
+    big = value
+    head = 0
+    tail = 0
+  }
+
+  /// A value from the fast path: head + tail is within 2^-40 ulp_T(v) of v (not exact).
+  init(rounded: Double, ulpExponent: Int, head: Double, tail: Double) {
+    self.rounded = rounded
+    self.ulpExponent = ulpExponent
+    isExact = false
+    big = nil
+    self.head = head
+    self.tail = tail
+  }
+
+  /// v itself when `isExact` (or infinite), otherwise a value within 2^-40 ulp_T(v) of v.
+  public var value: BigFloat { big ?? DoubleWord(head, tail).big }
+
+  public var isNaN: Bool { big?.isNaN ?? false }
+  public var isFinite: Bool { big?.isFinite ?? true }
+
+  /// |c - v| / ulp_T(v) for a finite c (v finite), computed from `value` without a Double round trip
+  /// of v: exact to 1e-12 ulp (v's enclosure), and to about 1e-15 relative beyond that.
+  public func ulpError(of c: Double) -> Double {
+    if let big {
+      let (difference, _) = BigFloat.subtract(BigFloat(c), big, precision: max(64, big.precision), .nearestEven)
+      let (magnitude, _) = BigFloat.abs(difference, precision: difference.precision, .nearestEven)
+      let (ratio, _) = BigFloat.scaled(magnitude, byPowerOfTwo: -ulpExponent, precision: magnitude.precision, .nearestEven)
+      return ratio.double(.nearestEven)
+    }
+    // c - head is exact as s + e (TwoSum); then (e - tail) and the sum are rounded once each.
+    let (s, e) = DoubleWord.twoSum(c, -head)
+    let difference = s + (e - tail)
+    return Double(sign: .plus, exponent: -ulpExponent, significand: difference.magnitude)
+  }
 }
 
 /// The exact results of one row, correctly rounded to its output format.
@@ -28,8 +72,11 @@ public struct ExactRow: @unchecked Sendable {
   public let undefined: Bool
   /// The exact values of each requested operation, in element order.
   public let results: [Op: [ExactValue]]
-  /// The working precision (bits) at which every rounding was decided.
+  /// The working precision (bits) at which every rounding was decided: 106 (double-word) when the
+  /// fast path decided the row, MPFR's precision otherwise.
   public let workingPrecision: Int
+  /// True when the fast path decided every result of the row (false: MPFR's Ziv loop did).
+  public let decidedByFastPath: Bool
 }
 
 /// Why a reference could not be computed.
@@ -63,9 +110,14 @@ public enum ReferenceError: Error, Equatable, CustomStringConvertible {
 ///     ce-gradient_i = softmax_i (i != t); at t: softmax_t - 1, or -s'/(1 + s') when t = k.
 ///
 /// Each output's enclosure is rounded to the format at both ends; when both ends round to the same
-/// value, in the same binade, and the enclosure is narrower than 2^-20 ulp, the result is decided.
-/// Otherwise w is doubled and everything is recomputed (Ziv's strategy), from 64 bits for float16
-/// and float32 and 128 for float64 up to 2^22 bits.
+/// value, in the same binade, and the enclosure is narrower than 2^-40 ulp (so that ULP errors
+/// measured against it are exact to 1e-12 ulp), the result is decided. Otherwise w is doubled and
+/// everything is recomputed (Ziv's strategy), from 128 bits up to 2^22 bits.
+///
+/// `method: .fast` (the default) first evaluates the same formula in double-word arithmetic with a
+/// proven error bound per output (`FastReference`, docs/reference.md "The fast path"); a row goes to
+/// the MPFR loop above only when one of its outputs is not decided that way. Both methods give the
+/// same correctly rounded results; a test compares them.
 ///
 /// Edge Cases:
 /// - -inf logits (masked) have probability +0, log-probability -inf and gradient +0; a masked
@@ -92,7 +144,7 @@ public enum Reference {
   ///     them is requested.
   public static func evaluate(
     _ row: [Double], format: Format, outputFormat: Format? = nil, outputScaleExponent: Int = 0, target: Int = 0,
-    operations: [Op] = Op.allCases
+    operations: [Op] = Op.allCases, method: ReferenceMethod = .fast
   ) throws -> ExactRow {
     let output = outputFormat ?? format
     guard !row.isEmpty else { throw ReferenceError.emptyRow }
@@ -102,17 +154,25 @@ public enum Reference {
     if operations.contains(where: \.needsTarget) && !(0..<row.count).contains(target) {
       throw ReferenceError.targetOutOfRange(target: target, rowLength: row.count)
     }
+    func exactRow(_ results: [Op: [ExactValue]], undefined: Bool = false, precision: Int, fast: Bool) -> ExactRow {
+      ExactRow(format: format, outputFormat: output, outputScaleExponent: outputScaleExponent, logits: row,
+               target: target, undefined: undefined, results: results, workingPrecision: precision,
+               decidedByFastPath: fast)
+    }
     if row.contains(where: { $0.isNaN || $0 == .infinity }) || row.allSatisfy({ $0 == -.infinity }) {
-      return ExactRow(format: format, outputFormat: output, outputScaleExponent: outputScaleExponent, logits: row,
-                      target: target, undefined: true, results: [:], workingPrecision: 0)
+      return exactRow([:], undefined: true, precision: 0, fast: method == .fast)
+    }
+    if method == .fast, let results = FastReference.attempt(
+      row, target: target, format: output, scaleExponent: outputScaleExponent, operations: operations)
+    {
+      return exactRow(results, precision: 106, fast: true)
     }
     let problem = Problem(row: row, target: target)
-    var w = format == .float64 || output == .float64 ? 128 : 64
+    var w = 128
     while w <= maxPrecision {
       if let results = problem.attempt(precision: w, format: output, scaleExponent: outputScaleExponent,
                                        operations: operations) {
-        return ExactRow(format: format, outputFormat: output, outputScaleExponent: outputScaleExponent, logits: row,
-                        target: target, undefined: false, results: results, workingPrecision: w)
+        return exactRow(results, precision: w, fast: false)
       }
       w *= 2
     }
@@ -184,8 +244,8 @@ struct Problem {
     }
     let others = (0..<n).filter { $0 != k && d[$0] != nil }
     let sPrime = others.isEmpty ? Enclosure.zero : Enclosure.sum(others.map { e[$0] }, precision: w)
-    return RowEnclosures(problem: self, precision: w, e: e, sPrime: sPrime, logS: sPrime.log1p(precision: w),
-                         s: Enclosure.add(.one, sPrime, precision: w))
+    return RowEnclosures(m: m, k: k, precision: w, difference: { d[$0] }, term: { e[$0] }, sPrime: sPrime,
+                         logS: sPrime.log1p(precision: w), s: Enclosure.add(.one, sPrime, precision: w))
   }
 
   /// Every requested result at working precision w, or nil when one rounding is undecided.
@@ -218,34 +278,40 @@ struct Problem {
 }
 
 /// A row's exact values enclosed at one working precision w: e_j = exp(d_j), s' = sum_{j != k} e_j,
-/// log1p(s') and s = 1 + s'.
+/// log1p(s') and s = 1 + s'. The differences d_j and terms e_j are asked for by index, so that the
+/// fast path can supply the few it needs without computing all of them in MPFR.
 struct RowEnclosures {
-  let problem: Problem
+  /// m = x_k, the row maximum (k its first index).
+  let m: BigFloat
+  let k: Int
   let precision: Int
-  let e: [Enclosure]
+  /// d_i = x_i - m exactly; nil where masked.
+  let difference: (Int) -> BigFloat?
+  /// The enclosure of e_i = exp(d_i) (1 at k, 0 where masked).
+  let term: (Int) -> Enclosure
   let sPrime: Enclosure
   let logS: Enclosure
   let s: Enclosure
 
   /// lse = m + log1p(s').
-  var lse: Enclosure { Enclosure.add(.exact(problem.m), logS, precision: precision) }
+  var lse: Enclosure { Enclosure.add(.exact(m), logS, precision: precision) }
 
   /// p_i = e_i / s (+0 where masked).
   func softmax(_ i: Int) -> Enclosure {
-    if problem.d[i] == nil { return .zero }
-    return Enclosure.divide(e[i], s, precision: precision)
+    if difference(i) == nil { return .zero }
+    return Enclosure.divide(term(i), s, precision: precision)
   }
 
   /// log p_i = d_i - log1p(s') (-inf where masked).
   func logSoftmax(_ i: Int) -> Enclosure {
-    guard let di = problem.d[i] else { return .exact(BigFloat(-Double.infinity)) }
+    guard let di = difference(i) else { return .exact(BigFloat(-Double.infinity)) }
     return Enclosure.subtract(.exact(di), logS, precision: precision)
   }
 
   /// p_i - [i == t]: at the target -s'/(1 + s') when t = k (no cancellation), p_t - 1 otherwise.
   func ceGradient(_ i: Int, target t: Int) -> Enclosure {
     if i != t { return softmax(i) }
-    return t == problem.k
+    return t == k
       ? Enclosure.divide(sPrime, s, precision: precision).negated
       : Enclosure.subtract(softmax(i), .one, precision: precision)
   }
