@@ -62,10 +62,11 @@ public enum Evaluation {
   ///
   /// `output`: results delivered in another format (and scale) than the logits'. The kernels then
   /// run in `output.kernelFormat(for: format)` and each result is delivered by `output.deliver`;
-  /// the reference is rounded to the output format.
+  /// the reference is rounded to the output format. `reference`: how the reference is computed.
   public static func evaluate(
     row: [Double], format: Format, target: Int, ops: [Op], variants: [Variant], policies: [Policy],
-    kernels: [KernelKind] = [.simd], output: ResultFormat? = nil, using run: KernelFunction = Kernels.run
+    kernels: [KernelKind] = [.simd], output: ResultFormat? = nil, reference method: ReferenceMethod = .fast,
+    using run: KernelFunction = Kernels.run
   ) throws -> RowEvaluation {
     let output = output ?? ResultFormat(format)
     let kernelFormat = output.kernelFormat(for: format)
@@ -75,7 +76,8 @@ public enum Evaluation {
     let reference: ExactRow
     do {
       reference = try Reference.evaluate(row, format: format, outputFormat: output.format,
-                                         outputScaleExponent: output.scaleExponent, target: target, operations: ops)
+                                         outputScaleExponent: output.scaleExponent, target: target, operations: ops,
+                                         method: method)
     } catch let e as ReferenceError {
       throw EvaluationError.reference(e)
     }

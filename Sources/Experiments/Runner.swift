@@ -1,5 +1,6 @@
 import Accuracy
 import Cases
+import ExactReference
 import Foundation
 import LabSupport
 import SoftmaxKernels
@@ -37,6 +38,8 @@ public struct RunPlan: Sendable {
   /// (docs/definitions.md, "Mixed formats").
   public var outputFormat: Format? = nil
   public var outputScaleExponent = 0
+  /// How the reference is computed (`.exact`: MPFR only).
+  public var reference = ReferenceMethod.fast
 
   public init(kernels: [KernelKind] = [.simd], ops: [Op] = Op.allCases, variants: [Variant] = SIMDKernels.variants,
               formats: [Format] = Format.allCases, policies: [Policy] = Policy.allCases,
@@ -84,6 +87,12 @@ public struct RunResult: Sendable {
   /// Rows evaluated and reference values computed.
   public let rows: Int
   public let referenceValues: Int
+  /// The reference values of rows that the fast path could not decide (MPFR's Ziv loop did), or
+  /// every value with `RunPlan.reference = .exact`.
+  public let mpfrValues: Int
+
+  /// The share of reference values that needed MPFR, in [0, 1].
+  public var mpfrShare: Double { referenceValues == 0 ? 0 : Double(mpfrValues) / Double(referenceValues) }
 }
 
 /// Why a run stopped.
@@ -128,9 +137,11 @@ public enum Runner {
     var merged: [GroupKey: Aggregate] = [:]
     var rowsByGroup: [GroupKey: [RowPoint]] = [:]
     var referenceValues = 0
+    var mpfrValues = 0
     for i in units.indices {
-      let (aggregates, points, values) = try outcomes[i].get()
+      let (aggregates, points, values, mpfr) = try outcomes[i].get()
       referenceValues += values
+      mpfrValues += mpfr
       for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
       for (key, point) in points { rowsByGroup[key, default: []].append(point) }
     }
@@ -149,7 +160,8 @@ public enum Runner {
         }
       }
     }
-    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: units.count, referenceValues: referenceValues)
+    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: units.count, referenceValues: referenceValues,
+                     mpfrValues: mpfrValues)
   }
 
   /// One row: the case, its reference, every variant and policy measured.
@@ -159,7 +171,8 @@ public enum Runner {
     do {
       evaluation = try Evaluation.evaluate(row: c.logits, format: c.format, target: c.target, ops: plan.ops,
                                            variants: plan.variants, policies: plan.policies(for: c.format),
-                                           kernels: plan.kernels, output: plan.output(for: c.format), using: kernel)
+                                           kernels: plan.kernels, output: plan.output(for: c.format), reference: plan.reference,
+                                           using: kernel)
     } catch {
       throw RunError(description: "case \(c.id) in \(c.format.rawValue): \(error)")
     }
@@ -174,8 +187,9 @@ public enum Runner {
                              failed: a.overflow + a.underflow + a.nan > 0)
     }
     let values = evaluation.reference.results.values.reduce(0) { $0 + $1.count }
-    return (aggregates, points, values)
+    return (aggregates, points, values, evaluation.reference.decidedByFastPath ? 0 : values)
   }
 
-  typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int)
+  /// A row's aggregates and plot points, its reference values and how many of them needed MPFR.
+  typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int, Int)
 }

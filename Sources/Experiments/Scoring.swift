@@ -47,23 +47,24 @@ public enum Scoring {
   /// `output.format` (checked: a value that is not is an error naming the row and element).
   public static func score(
     _ rows: [ScoredRow], op: Op, format: Format, output: ResultFormat? = nil, name: String,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (@Sendable (Int, Int) -> Void)? = nil
+    reference: ReferenceMethod = .fast, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> [ScoreGroup] {
-    try score(count: rows.count, row: { rows[$0] }, op: op, format: format, output: output, name: name, threads: threads,
-              progress: progress)
+    try score(count: rows.count, row: { rows[$0] }, op: op, format: format, output: output, name: name,
+              reference: reference, threads: threads, progress: progress)
   }
 
   /// `score` of `count` rows made on demand by `row` (from a memory-mapped file, say), so that only
   /// the rows in flight are held as Doubles.
   public static func score(
     count: Int, row: @escaping @Sendable (Int) throws -> ScoredRow, op: Op, format: Format, output: ResultFormat? = nil,
-    name: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    name: String, reference: ReferenceMethod = .fast, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> [ScoreGroup] {
     let delivery = output ?? ResultFormat(format)
     let outcomes = concurrentMap(count, threads: threads, progress: progress) { i -> (String, Aggregate) in
       let r = try row(i)
-      return (r.family, try aggregate(r, op: op, format: format, output: delivery))
+      return (r.family, try aggregate(r, op: op, format: format, output: delivery, reference: reference))
     }
     var groups: [(family: String, aggregate: Aggregate)] = []
     for outcome in outcomes {
@@ -78,7 +79,8 @@ public enum Scoring {
   }
 
   /// One row's measures.
-  static func aggregate(_ row: ScoredRow, op: Op, format: Format, output: ResultFormat) throws -> Aggregate {
+  static func aggregate(_ row: ScoredRow, op: Op, format: Format, output: ResultFormat,
+                        reference method: ReferenceMethod = .fast) throws -> Aggregate {
     let expected = op.outputCount(rowLength: row.logits.count)
     guard row.outputs.count == expected else {
       throw ScoreError("\(row.id): \(row.outputs.count) outputs for \(op.rawValue) of \(row.logits.count) logits (expected \(expected))")
@@ -89,7 +91,8 @@ public enum Scoring {
     let reference: ExactRow
     do {
       reference = try Reference.evaluate(row.logits, format: format, outputFormat: output.format,
-                                         outputScaleExponent: output.scaleExponent, target: row.target, operations: [op])
+                                         outputScaleExponent: output.scaleExponent, target: row.target, operations: [op],
+                                         method: method)
     } catch {
       throw ScoreError("\(row.id): \(error)")
     }

@@ -27,6 +27,7 @@ struct EvalCommand: ParsableCommand {
   @OptionGroup var policyOptions: PolicyOptions
   @OptionGroup var kernelOptions: KernelOptions
   @OptionGroup var outputOptions: OutputOptions
+  @OptionGroup var referenceOptions: ReferenceOptions
 
   @Option(help: "The target class t for cross-entropy and ce-gradient (default: 0, or the case's).")
   var target: Int?
@@ -61,7 +62,7 @@ struct EvalCommand: ParsableCommand {
       try Evaluation.evaluate(row: row.values, format: format, target: row.target, ops: opOptions.ops,
                               variants: variantOptions.variants(for: kernelOptions.kernels),
                               policies: format.effectivePolicies(policyOptions.policies), kernels: kernelOptions.kernels,
-                              output: output)
+                              output: output, reference: referenceOptions.reference)
     }
     let text = json ? EvalOutput.json(evaluations, rows: rows) : EvalOutput.tables(evaluations, rows: rows)
     FileHandle.standardOutput.write(Data(text.utf8))

@@ -1,6 +1,7 @@
 import Accuracy
 import ArgumentParser
 import Cases
+import ExactReference
 import Foundation
 import SoftmaxSpec
 
@@ -14,6 +15,7 @@ extension KernelKind: ExpressibleByArgument {}
 extension CaseFamily: ExpressibleByArgument {}
 extension ElementaryFunction: ExpressibleByArgument {}
 extension LossReduction: ExpressibleByArgument {}
+extension ReferenceMethod: ExpressibleByArgument {}
 
 /// One value of a list option: a value, or several separated by commas (`--op lse,softmax`).
 /// Repeating the option adds more (`--op lse --op softmax`).
@@ -141,6 +143,14 @@ struct OutputOptions: ParsableArguments {
     let delivery = try delivery(for: logits)
     return delivery.isIdentity(for: logits) ? nil : delivery
   }
+}
+
+/// --reference: how the reference is computed.
+struct ReferenceOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "How the correctly rounded reference is computed: fast (a double-word first step with a proven error bound, MPFR for the rows it cannot decide) or exact (MPFR only). Both give the same results; exact is slower.",
+    valueName: "fast|exact"))
+  var reference: ReferenceMethod = .fast
 }
 
 /// --family: the case families.

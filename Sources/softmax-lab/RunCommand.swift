@@ -26,6 +26,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var caseOptions: CaseOptions
   @OptionGroup var threadOptions: ThreadOptions
   @OptionGroup var outputOptions: OutputOptions
+  @OptionGroup var referenceOptions: ReferenceOptions
 
   @Option(help: "Also write the groups as JSON (the baseline format) to this file ('-': standard output instead of the table).")
   var json: String?
@@ -43,6 +44,7 @@ struct RunCommand: ParsableCommand {
                        policies: policyOptions.policies, families: familyOptions.families, settings: caseOptions.settings)
     plan.outputFormat = outputOptions.outputFormat
     plan.outputScaleExponent = try outputOptions.scaleExponent()
+    plan.reference = referenceOptions.reference
     return plan
   }
 
@@ -56,8 +58,8 @@ struct RunCommand: ParsableCommand {
     if json != "-" && csv != "-" {
       FileHandle.standardOutput.write(Data(RunOutput.table(result, plan).utf8))
     }
-    let note = String(format: "softmax-lab run: %d rows, %d reference values, %d threads, %.1f s\n",
-                      result.rows, result.referenceValues, threadOptions.threads, seconds)
+    let note = String(format: "softmax-lab run: %d rows, %d reference values (%.4g%% through MPFR), %d threads, %.1f s\n",
+                      result.rows, result.referenceValues, 100 * result.mpfrShare, threadOptions.threads, seconds)
     FileHandle.standardError.write(Data(note.utf8))
   }
 }

@@ -43,6 +43,7 @@ struct ScoreCommand: ParsableCommand {
   var format: Format?
 
   @OptionGroup var outputOptions: OutputOptions
+  @OptionGroup var referenceOptions: ReferenceOptions
 
   @Option(help: "The name of what produced the outputs, for the table and the JSON.")
   var name = "outputs"
@@ -79,7 +80,7 @@ struct ScoreCommand: ParsableCommand {
     do {
       defer { bar.finish() }
       groups = try Scoring.score(count: rows.count, row: rows.row, op: op, format: logitsFormat, output: delivery, name: name,
-                                 threads: threadOptions.threads, progress: bar.isActive ? bar.update : nil)
+                                 reference: referenceOptions.reference, threads: threadOptions.threads, progress: bar.isActive ? bar.update : nil)
     } catch let e as ScoreError {
       throw InputError(e.description)
     } catch let e as TensorFileError {
