@@ -63,9 +63,37 @@ public struct Aggregate: Sendable, Equatable {
   /// ceil(0.99 N) in increasing order).
   public var p99ULP: Double? {
     guard !errors.isEmpty else { return nil }
-    let sorted = errors.sorted()
-    let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
-    return sorted[max(rank, 1) - 1]
+    let rank = Int((0.99 * Double(errors.count)).rounded(.up))
+    var copy = errors
+    return Aggregate.select(max(rank, 1) - 1, in: &copy)
+  }
+
+  /// The element that would be at `index` if `values` were sorted (quickselect with a three-way
+  /// partition, so runs of equal errors cost nothing; the pivot is the median of three, so the
+  /// work does not depend on chance). `values` is reordered.
+  static func select(_ index: Int, in values: inout [Double]) -> Double {
+    var lo = 0, hi = values.count - 1
+    while lo < hi {
+      let a = values[lo], b = values[(lo + hi) / 2], c = values[hi]
+      let pivot = max(min(a, b), min(max(a, b), c))
+      // [lo, lt) < pivot, [lt, i) == pivot, (gt, hi] > pivot.
+      var lt = lo, i = lo, gt = hi
+      while i <= gt {
+        let v = values[i]
+        if v < pivot {
+          values.swapAt(lt, i)
+          lt += 1
+          i += 1
+        } else if v > pivot {
+          values.swapAt(i, gt)
+          gt -= 1
+        } else {
+          i += 1
+        }
+      }
+      if index < lt { hi = lt - 1 } else if index > gt { lo = gt + 1 } else { return pivot }
+    }
+    return values[lo]
   }
 
   public static func == (a: Aggregate, b: Aggregate) -> Bool {

@@ -101,12 +101,20 @@ struct DoubleWord: Sendable, Equatable {
   }
 
   /// x * 2^k, exact while the result stays normal.
+  @inline(__always)
   func scaled(byPowerOfTwo k: Int) -> DoubleWord {
     if k == 0 { return self }
-    let f = Double(sign: .plus, exponent: k, significand: 1)
+    let f = powerOfTwo(k)
     return DoubleWord(hi * f, lo * f)
   }
 
   /// |x| as a Double rounded up: a bound for radii built from it.
   var magnitudeUp: Double { (hi.magnitude + lo.magnitude).nextUp }
+}
+
+/// 2^k as a Double, built from its bits for the normal exponents (the generic
+/// `Double(sign:exponent:significand:)` costs more than a double-word addition).
+@inline(__always)
+func powerOfTwo(_ k: Int) -> Double {
+  (-1022...1023).contains(k) ? Double(bitPattern: UInt64(k + 1023) << 52) : Double(sign: .plus, exponent: k, significand: 1)
 }

@@ -11,12 +11,12 @@ import MPFR
 ///   double-word additions: its absolute error is below 2^-110;
 /// - exp(r) - 1 = r (1 + r (1/2 + r (1/6 + r (1/24 + r (1/120 + r B(r)))))), the Taylor series to
 ///   degree 9 (truncation < 0.001355^10 / 10! < 2^-116): B(r) = 1/720 + ... + r^3/9! in Double
-///   (its share of the result is below 2^-54, so its relative error of a few u costs < 2^-106),
+///   (r^6 B(r) is below 2^-66 of the result, so B's relative error of a few u costs < 2^-116),
 ///   the rest in double-word arithmetic.
 ///
 /// Error bound (docs/reference.md derives it): table 2^-106, final addition 2^-104.4 (3u^2 + 13u^3),
-/// the Horner steps below 2^-110 (each step's error is damped by |r| < 2^-9.5), B below 2^-107,
-/// r below 2^-110, truncation below 2^-116: less than 2^-103 in all. `relativeError` states 2^-100,
+/// the Horner steps below 2^-110 (each step's error is damped by |r| < 2^-9.5), B below 2^-116,
+/// r below 2^-110, truncation below 2^-116: less than 2^-103.5 in all. `relativeError` states 2^-100,
 /// a factor of 8 above it, and a test measures the error against MPFR on random and extreme
 /// arguments.
 enum FastExp {
@@ -67,6 +67,9 @@ enum FastExp {
 
   static let constants = Constants()
 
+  /// The bound of `shortExp`: |exp(d) - shortExp(d)| <= shortRelativeError * exp(d).
+  static let shortRelativeError = 0x1p-76
+
   /// exp(d) for d = d.hi + d.lo (normalized) with d.hi in `domain`.
   @inline(__always)
   static func exp(_ d: DoubleWord) -> DoubleWord {
@@ -86,6 +89,34 @@ enum FastExp {
     p = r * p + 0.5
     p = r * p + 1
     let q = r * p  // exp(r) - 1
+    let t = c.table[k & 255]
+    return (t + t * q).scaled(byPowerOfTwo: k >> 8)
+  }
+}
+
+extension FastExp {
+  /// exp(d) to about 2^-79 (stated: `shortRelativeError`, 2^-76), for results in formats of 24 bits
+  /// or fewer, whose decisions need 2^-65 at most (2^-41 ulp of a 24-bit value): the same
+  /// reduction and table as `exp`, and exp(r) - 1 = r + r^2/2 + r^3 (1/6 + r/24 + ... + r^4/5040)
+  /// with r^2 exact (TwoProduct of r's head, plus the cross term) and the cubic tail in Double
+  /// (below 2^-31 with a relative error of a few u: < 2^-82; truncation < 2^-91). The final
+  /// 2^(i/256) (1 + q) costs 3u^2 as in `exp`.
+  @inline(__always)
+  static func shortExp(_ d: DoubleWord) -> DoubleWord {
+    let c = constants
+    let kd = (d.hi * c.inverseStep + 0x1.8p52) - 0x1.8p52
+    let k = Int(kd)
+    var r = DoubleWord(DoubleWord.twoSum(d.hi, -(kd * c.c1)))
+    r = r - DoubleWord(DoubleWord.twoProduct(kd, c.c2))
+    r = r + d.lo
+    r = r + -(kd * c.c3)
+    let rh = r.hi, rl = r.lo
+    let (square, squareError) = DoubleWord.twoProduct(rh, rh)  // rh^2 exactly
+    let cubic = rh * square * (c.sixth.hi + rh * (c.twentyFourth.hi + rh * (c.hundredTwentieth.hi
+      + rh * (c.tail.0 + rh * c.tail.1))))
+    // q = rh + rh^2/2 + (rl + rh rl + squareError/2 + cubic), |q| < 2^-9.4.
+    let (qh, ql) = DoubleWord.twoSum(rh, 0.5 * square)
+    let q = DoubleWord(DoubleWord.fastTwoSum(qh, ql + (rl + (rh * rl + (0.5 * squareError + cubic)))))
     let t = c.table[k & 255]
     return (t + t * q).scaled(byPowerOfTwo: k >> 8)
   }

@@ -42,6 +42,10 @@ enum FastReference {
     }
     let m = row[k]
     let needTerms = operations.contains(.softmax) || operations.contains(.ceGradient)
+    // float64 results need FastExp's 2^-100; 24 bits or fewer need 2^-65 at most (2^-41 ulp).
+    let precise = format.precision > 24
+    let expError = precise ? FastExp.relativeError : FastExp.shortRelativeError
+    @inline(__always) func exp(_ d: DoubleWord) -> DoubleWord { precise ? FastExp.exp(d) : FastExp.shortExp(d) }
 
     // e_j and s'.
     var e = needTerms ? [DoubleWord](repeating: .zero, count: n) : []
@@ -57,7 +61,7 @@ enum FastReference {
         tinyTerms += 1
         continue
       } else {
-        term = FastExp.exp(d)
+        term = exp(d)
         inexact = true
       }
       sum.add(term)
@@ -65,7 +69,7 @@ enum FastReference {
     }
     let sPrimeHat = sum.total
     if sPrimeHat.hi == 0 && tinyTerms > 0 { return nil }  // s' made of terms below 2^-865 only
-    let termError = FastExp.relativeError + Double(sum.levels) * additionError
+    let termError = expError + Double(sum.levels) * additionError
     let sPrimeRadius = inexact || tinyTerms > 0
       ? (sPrimeHat.magnitudeUp * termError * (1 + 0x1p-40) + Double(tinyTerms) * tinyTermBound).nextUp : 0
 
@@ -89,8 +93,8 @@ enum FastReference {
         if d.s < FastExp.domain.lowerBound {
           return Enclosure(lo: BigFloat(0.0), loStrict: true, hi: BigFloat(tinyTermBound), hiStrict: true)
         }
-        let t = FastExp.exp(DoubleWord(d))
-        return Enclosure.around(t, radius: (t.magnitudeUp * FastExp.relativeError).nextUp, nonNegative: true)
+        let t = exp(DoubleWord(d))
+        return Enclosure.around(t, radius: (t.magnitudeUp * expError).nextUp, nonNegative: true)
       },
       sPrime: sPrime, logS: sPrime.log1p(precision: w), s: Enclosure.add(.one, sPrime, precision: w))
 
@@ -141,7 +145,7 @@ enum FastReference {
         guard let atMax = rowValue(rowEnclosures.softmax(k)) else { return nil }
         let (inverse, inverseRadius) = Enclosure.divide(.one, rowEnclosures.s, precision: w).doubleWord
         // Relative error of e_i * (1/s): the term's, the reciprocal's and one product (7u^2).
-        let relative = (FastExp.relativeError + inverseRadius / inverse.hi.magnitude * (1 + 0x1p-50)
+        let relative = (expError + inverseRadius / inverse.hi.magnitude * (1 + 0x1p-50)
           + 8 * DoubleWord.u2) * (1 + 0x1p-40)
         let tinyIsZero = Double(sign: .plus, exponent: scaleExponent, significand: tinyTermBound)
           < format.leastNonzeroMagnitude / 2
@@ -187,7 +191,7 @@ enum FastReference {
     let lower = round(v.hi, (v.lo - radius).nextDown, format)
     let upper = round(v.hi, (v.lo + radius).nextUp, format)
     guard lower == upper else { return nil }
-    if lower.value.isFinite && radius > Double(sign: .plus, exponent: lower.ulpExponent - 41, significand: 1) {
+    if lower.value.isFinite && radius > powerOfTwo(lower.ulpExponent - 41) {
       return nil
     }
     return lower
@@ -222,7 +226,14 @@ enum FastReference {
   /// threshold).
   static func isMidpoint(_ s: Double, _ format: Format) -> Bool {
     let a = s.magnitude
-    let q = max(Int(a.exponent), format.minExponent) - format.precision + 1
+    let p = format.precision
+    if Int(a.exponent) >= format.minExponent {
+      // In the format's normal range: the significand's bit after the format's p bits is set and
+      // every bit below it is clear.
+      let low = UInt64(1) << UInt64(52 - p)  // the first bit beyond the format's precision
+      return a.significandBitPattern & (2 * low - 1) == low
+    }
+    let q = format.minExponent - p + 1
     let scaled = Double(sign: .plus, exponent: -q, significand: a)  // exact: a power-of-two scaling
     return scaled - scaled.rounded(.down) == 0.5
   }

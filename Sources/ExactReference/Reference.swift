@@ -53,7 +53,7 @@ public struct ExactValue: @unchecked Sendable {
     // c - head is exact as s + e (TwoSum); then (e - tail) and the sum are rounded once each.
     let (s, e) = DoubleWord.twoSum(c, -head)
     let difference = s + (e - tail)
-    return Double(sign: .plus, exponent: -ulpExponent, significand: difference.magnitude)
+    return difference.magnitude * powerOfTwo(-ulpExponent)  // exact for the exponents of the fast path
   }
 }
 

@@ -178,10 +178,11 @@ public enum Runner {
     }
     var aggregates: [GroupKey: Aggregate] = [:]
     var points: [GroupKey: RowPoint] = [:]
+    let id = c.id
     for r in evaluation.results {
       let key = GroupKey(kernel: r.kernel, op: r.op, variant: r.variant, format: c.format, policy: r.policy, family: c.family)
       var a = Aggregate()
-      for (i, m) in r.measures.enumerated() { a.add(m, caseID: c.id, index: i, computed: r.output[i]) }
+      for (i, m) in r.measures.enumerated() { a.add(m, caseID: id, index: i, computed: r.output[i]) }
       aggregates[key] = a
       points[key] = RowPoint(index: c.index, parameter: c.parameter, maxULP: a.maxULP,
                              failed: a.overflow + a.underflow + a.nan > 0)

@@ -1,4 +1,4 @@
-import Accuracy
+@testable import Accuracy
 import ExactReference
 import Testing
 
@@ -25,6 +25,22 @@ struct AggregateTests {
     #expect(a.p99ULP == zeroError)  // nearest rank: ceil(0.99 * 5) = 5, the largest of 5
     #expect(abs(a.meanULP! - (0 + 0.5 + 2 + 1.25 + zeroError) / 5) < 1e-9)
     #expect(a.worst?.caseID == "hand/1" && a.worst?.index == 2)
+  }
+
+  @Test("selection gives the sorted array's element at every rank, runs of equal values included",
+        arguments: [1, 2, 7, 100, 1000])
+  func selection(_ n: Int) {
+    var state: UInt64 = UInt64(n)
+    var values: [Double] = []
+    for _ in 0..<n {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      values.append(Double(state >> 59))  // 32 distinct values: many ties
+    }
+    let sorted = values.sorted()
+    for k in Set([0, n / 2, n - 1, Int((0.99 * Double(n)).rounded(.up)) - 1]) {
+      var copy = values
+      #expect(Aggregate.select(k, in: &copy) == sorted[k], "n \(n), rank \(k)")
+    }
   }
 
   @Test("the p99 of 200 values is the 198th smallest (nearest rank)")

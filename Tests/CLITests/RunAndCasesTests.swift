@@ -36,6 +36,31 @@ struct RunAndCasesTests {
     #expect(a.status == 0 && a.stdout == b.stdout && !a.stdout.isEmpty)
   }
 
+  @Test("run --reference exact (MPFR only) gives the default's aggregates and says how many values needed MPFR")
+  func referenceMethods() throws {
+    let args = ["run", "--family", "seed,special,confident", "--rows", "6", "--n", "12", "--format", "float32,bfloat16",
+                "--variant", "fused,accurate", "--json", "-"]
+    let fast = try CLI(args), exact = try CLI(args + ["--reference", "exact"])
+    #expect(fast.status == 0 && exact.status == 0)
+    #expect(exact.stderr.contains("(100% through MPFR)"), "\(exact.stderr)")
+    #expect(!fast.stderr.contains("(100% through MPFR)") && fast.stderr.contains("% through MPFR)"), "\(fast.stderr)")
+    let a = try #require(fast.json?["groups"] as? [[String: Any]])
+    let b = try #require(exact.json?["groups"] as? [[String: Any]])
+    #expect(a.count == b.count && !a.isEmpty)
+    for (x, y) in zip(a, b) {
+      for key in ["family", "format", "op", "variant", "policy", "worstCase"] {
+        #expect(x[key] as? String == y[key] as? String, "\(key): \(x) vs \(y)")
+      }
+      for key in ["values", "correctlyRounded", "overflow", "underflow", "nan", "undefined"] {
+        #expect(x[key] as? Int == y[key] as? Int, "\(key): \(x) vs \(y)")
+      }
+      for key in ["maxULP", "p99ULP", "meanULP"] {
+        let u = (x[key] as? String).flatMap(Double.init), v = (y[key] as? String).flatMap(Double.init)
+        #expect((u == nil && v == nil) || abs(u! - v!) <= 1e-9, "\(key): \(x) vs \(y)")
+      }
+    }
+  }
+
   @Test("cases list names every family with its description")
   func list() throws {
     let run = try CLI(["cases", "list"])
