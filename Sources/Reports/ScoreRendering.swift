@@ -15,6 +15,6 @@ public enum ScoreOutput {
               String(a.undefined), RunOutput.worst(a)]
     }
     let delivery = output.map { "results in \($0.description); " } ?? ""
-    return "\(delivery)reference: exact, correctly rounded (MPFR)\n" + TextTable.render(header: header, rows: rows)
+    return "\(delivery)reference: exact, correctly rounded\n" + TextTable.render(header: header, rows: rows)
   }
 }
