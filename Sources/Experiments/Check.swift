@@ -3,12 +3,43 @@ import LabSupport
 
 /// A group that got worse than its baseline.
 public struct Regression: Sendable, CustomStringConvertible {
-  public let key: GroupKey
+  /// The group, as the lines of `check` name it ("seed float32 simd lse fused native", or for a
+  /// score JSON "seed float32 torch lse").
+  public let group: String
   public let what: String
-  public var description: String {
-    "\(key.family.rawValue) \(key.format.rawValue) \(key.kernel.rawValue) \(key.op.rawValue) \(key.variant.rawValue) \(key.policy.rawValue): \(what)"
+  public var description: String { "\(group): \(what)" }
+
+  init(group: String, what: String) {
+    self.group = group
+    self.what = what
+  }
+
+  init(key: GroupKey, what: String) {
+    self.init(group: "\(key.family.rawValue) \(key.format.rawValue) \(key.kernel.rawValue) \(key.op.rawValue) \(key.variant.rawValue) \(key.policy.rawValue)",
+              what: what)
   }
 }
+
+/// What `check` compares: the aggregates of a group, as a baseline keeps them (a run's groups
+/// and a score's alike).
+public protocol CheckedMeasures {
+  var values: Int { get }
+  var correctlyRounded: Int { get }
+  var maxULP: Double? { get }
+  var p99ULP: Double? { get }
+  var overflow: Int { get }
+  var underflow: Int { get }
+  var nan: Int { get }
+  var worstCase: String? { get }
+  var worstIndex: Int? { get }
+}
+
+extension CheckedMeasures {
+  /// The correctly-rounded share (nil when no value was measured).
+  public var correctlyRoundedShare: Double? { values == 0 ? nil : Double(correctlyRounded) / Double(values) }
+}
+
+extension GroupSummary: CheckedMeasures {}
 
 /// `softmax-lab check`: compares a rerun with a baseline.
 public enum Check {
@@ -22,25 +53,46 @@ public enum Check {
   /// tolerance, more overflows, underflows or NaNs, a lower correctly-rounded share. Groups only
   /// one side has are not compared.
   public static func compare(_ baseline: [GroupSummary], _ current: [GroupSummary]) -> (compared: Int, regressions: [Regression]) {
-    let old = Dictionary(baseline.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    compare(baseline, current, key: \.key) { Regression(key: $0, what: $1) }
+  }
+
+  /// The same comparison for the groups of `softmax-lab score --json` (a library held to a
+  /// baseline of its own): groups are matched by family, format, name and operation.
+  public static func compare(_ baseline: [ScoreSummary], _ current: [ScoreSummary]) -> (compared: Int, regressions: [Regression]) {
+    compare(baseline, current, key: \.key) { key, what in
+      Regression(group: "\(key.family) \(key.format.rawValue) \(key.name) \(key.op.rawValue)", what: what)
+    }
+  }
+
+  static func compare<G: CheckedMeasures, K: Hashable>(
+    _ baseline: [G], _ current: [G], key: (G) -> K, regression: (K, String) -> Regression
+  ) -> (compared: Int, regressions: [Regression]) {
+    let old = Dictionary(baseline.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
     var regressions: [Regression] = [], compared = 0
     for g in current {
-      guard let b = old[g.key] else { continue }
+      guard let b = old[key(g)] else { continue }
       compared += 1
-      func worse(_ now: Double?, _ then: Double?) -> Bool {
-        guard let now else { return false }
-        guard let then else { return true }
-        return now > then * (1 + relativeULP) + absoluteULP
-      }
-      if worse(g.maxULP, b.maxULP) { regressions.append(Regression(key: g.key, what: "max ULP error \(NumberText.ulp(g.maxULP)), baseline \(NumberText.ulp(b.maxULP)) (worst \(g.worstCase ?? "-")[\(g.worstIndex ?? 0)])")) }
-      if worse(g.p99ULP, b.p99ULP) { regressions.append(Regression(key: g.key, what: "p99 ULP error \(NumberText.ulp(g.p99ULP)), baseline \(NumberText.ulp(b.p99ULP))")) }
-      if g.overflow > b.overflow { regressions.append(Regression(key: g.key, what: "\(g.overflow - b.overflow) new overflow(s) (\(g.overflow), baseline \(b.overflow))")) }
-      if g.underflow > b.underflow { regressions.append(Regression(key: g.key, what: "\(g.underflow - b.underflow) new underflow(s) (\(g.underflow), baseline \(b.underflow))")) }
-      if g.nan > b.nan { regressions.append(Regression(key: g.key, what: "\(g.nan - b.nan) new NaN(s) (\(g.nan), baseline \(b.nan))")) }
-      if let now = g.correctlyRoundedShare, let then = b.correctlyRoundedShare, now < then - 1e-12 {
-        regressions.append(Regression(key: g.key, what: String(format: "correctly rounded %.2f%%, baseline %.2f%%", 100 * now, 100 * then)))
-      }
+      regressions += worsened(g, than: b).map { regression(key(g), $0) }
     }
     return (compared, regressions)
+  }
+
+  /// Each way `g` is worse than its baseline `b`, one phrase per way.
+  static func worsened<G: CheckedMeasures>(_ g: G, than b: G) -> [String] {
+    func worse(_ now: Double?, _ then: Double?) -> Bool {
+      guard let now else { return false }
+      guard let then else { return true }
+      return now > then * (1 + relativeULP) + absoluteULP
+    }
+    var out: [String] = []
+    if worse(g.maxULP, b.maxULP) { out.append("max ULP error \(NumberText.ulp(g.maxULP)), baseline \(NumberText.ulp(b.maxULP)) (worst \(g.worstCase ?? "-")[\(g.worstIndex ?? 0)])") }
+    if worse(g.p99ULP, b.p99ULP) { out.append("p99 ULP error \(NumberText.ulp(g.p99ULP)), baseline \(NumberText.ulp(b.p99ULP))") }
+    if g.overflow > b.overflow { out.append("\(g.overflow - b.overflow) new overflow(s) (\(g.overflow), baseline \(b.overflow))") }
+    if g.underflow > b.underflow { out.append("\(g.underflow - b.underflow) new underflow(s) (\(g.underflow), baseline \(b.underflow))") }
+    if g.nan > b.nan { out.append("\(g.nan - b.nan) new NaN(s) (\(g.nan), baseline \(b.nan))") }
+    if let now = g.correctlyRoundedShare, let then = b.correctlyRoundedShare, now < then - 1e-12 {
+      out.append(String(format: "correctly rounded %.2f%%, baseline %.2f%%", 100 * now, 100 * then))
+    }
+    return out
   }
 }
