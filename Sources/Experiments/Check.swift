@@ -3,21 +3,18 @@ import LabSupport
 
 /// A group that got worse than its baseline.
 public struct Regression: Sendable, CustomStringConvertible {
-  /// The group, as the lines of `check` name it ("seed float32 simd lse fused native", or for a
-  /// score JSON "seed float32 torch lse").
-  public let group: String
+  public let key: GroupKey
   public let what: String
-  public var description: String { "\(group): \(what)" }
-
-  init(group: String, what: String) {
-    self.group = group
-    self.what = what
+  public var description: String {
+    "\(key.family.rawValue) \(key.format.rawValue) \(key.kernel.rawValue) \(key.op.rawValue) \(key.variant.rawValue) \(key.policy.rawValue): \(what)"
   }
+}
 
-  init(key: GroupKey, what: String) {
-    self.init(group: "\(key.family.rawValue) \(key.format.rawValue) \(key.kernel.rawValue) \(key.op.rawValue) \(key.variant.rawValue) \(key.policy.rawValue)",
-              what: what)
-  }
+/// A group of a score (`softmax-lab score --json`) that got worse than its baseline.
+public struct ScoreRegression: Sendable, CustomStringConvertible {
+  public let key: ScoreKey
+  public let what: String
+  public var description: String { "\(key.family) \(key.format.rawValue) \(key.name) \(key.op.rawValue): \(what)" }
 }
 
 /// What `check` compares: the aggregates of a group, as a baseline keeps them (a run's groups
@@ -53,28 +50,27 @@ public enum Check {
   /// tolerance, more overflows, underflows or NaNs, a lower correctly-rounded share. Groups only
   /// one side has are not compared.
   public static func compare(_ baseline: [GroupSummary], _ current: [GroupSummary]) -> (compared: Int, regressions: [Regression]) {
-    compare(baseline, current, key: \.key) { Regression(key: $0, what: $1) }
+    let (compared, found) = compare(baseline, current, key: \.key)
+    return (compared, found.map { Regression(key: $0.0, what: $0.1) })
   }
 
   /// The same comparison for the groups of `softmax-lab score --json` (a library held to a
   /// baseline of its own): groups are matched by family, format, name and operation.
-  public static func compare(_ baseline: [ScoreSummary], _ current: [ScoreSummary]) -> (compared: Int, regressions: [Regression]) {
-    compare(baseline, current, key: \.key) { key, what in
-      Regression(group: "\(key.family) \(key.format.rawValue) \(key.name) \(key.op.rawValue)", what: what)
-    }
+  public static func compare(_ baseline: [ScoreSummary], _ current: [ScoreSummary]) -> (compared: Int, regressions: [ScoreRegression]) {
+    let (compared, found) = compare(baseline, current, key: \.key)
+    return (compared, found.map { ScoreRegression(key: $0.0, what: $0.1) })
   }
 
-  static func compare<G: CheckedMeasures, K: Hashable>(
-    _ baseline: [G], _ current: [G], key: (G) -> K, regression: (K, String) -> Regression
-  ) -> (compared: Int, regressions: [Regression]) {
+  /// The groups of `current` that `baseline` has too (matched by `key`), and each way one got worse.
+  static func compare<G: CheckedMeasures, K: Hashable>(_ baseline: [G], _ current: [G], key: (G) -> K) -> (Int, [(K, String)]) {
     let old = Dictionary(baseline.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-    var regressions: [Regression] = [], compared = 0
+    var found: [(K, String)] = [], compared = 0
     for g in current {
       guard let b = old[key(g)] else { continue }
       compared += 1
-      regressions += worsened(g, than: b).map { regression(key(g), $0) }
+      found += worsened(g, than: b).map { (key(g), $0) }
     }
-    return (compared, regressions)
+    return (compared, found)
   }
 
   /// Each way `g` is worse than its baseline `b`, one phrase per way.

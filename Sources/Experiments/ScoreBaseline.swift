@@ -71,7 +71,7 @@ public enum BaselineFile: Sendable {
   /// no `kernel` is a score.
   public static func parse(_ text: String, name: String) throws -> BaselineFile {
     guard let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-      throw BaselineError("\(name) is not JSON (expected the output of softmax-lab run --json, score --json or report)")
+      throw BaselineError("\(name) is not a JSON object (expected the output of softmax-lab run --json, score --json or report)")
     }
     let groups = o["groups"] as? [[String: Any]]
     if o["seed"] == nil, let groups, groups.isEmpty || (groups[0]["name"] != nil && groups[0]["kernel"] == nil) {

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
     let file = try BaselineFile.parse(try readTextFile(baseline), name: baseline)
     if let current {
       let now = try BaselineFile.parse(try readTextFile(current), name: current)
-      let compared: Int, regressions: [Regression]
+      let compared: Int, regressions: [any CustomStringConvertible]
       switch (file, now) {
       case let (.run(b), .run(c)): (compared, regressions) = Check.compare(b.groups, c.groups)
       case let (.score(b), .score(c)): (compared, regressions) = Check.compare(b, c)
