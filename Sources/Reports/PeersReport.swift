@@ -195,8 +195,11 @@ public struct PeersReport {
     return SVGPlot(
       title: "log-softmax, \(format.rawValue): error against the lead d of the target (confident), libraries and the lab",
       xLabel: "lead d (target logit minus the largest other logit)", logX: true,
+      // Each name keeps its colour, dash and marker in every format's plot (its place in `names`).
       series: lines.map { line in
-        SVGPlot.Series(name: line.name, points: line.points.compactMap { p in p.parameter.map { (x: $0, y: p.maxULP, failed: p.failed) } })
+        let k = study.names.firstIndex(of: line.name) ?? 0
+        return SVGPlot.Series(name: line.name, points: line.points.compactMap { p in p.parameter.map { (x: $0, y: p.maxULP, failed: p.failed) } },
+                              color: k % SVGPlot.colors.count, dash: SVGPlot.dashes[k % SVGPlot.dashes.count])
       },
       marks: [], yLabel: "largest error in the row (ULPs)")
   }
