@@ -15,13 +15,16 @@ What it does, in order:
 3. Runs each library on every row, one row at a time, on the CPU with one thread, for each
    operation it has (the exact calls are in CALLS and in the provenance): lse, softmax,
    log-softmax, cross-entropy (per row, reduction none) and its gradient (autograd, jax.grad).
-   A library with no kernel for a dtype is skipped for it, and the reason is recorded.
+   A library with no kernel for a dtype is skipped for it, and the reason is recorded. Every row is
+   computed twice; rows whose two calls differ in a bit are recorded as nondeterministic (the first
+   call's outputs are kept).
 4. Writes SET/LIBRARY-OP.safetensors (one tensor per row, named like the bundle's, in the dtype
    the library returned) and DIR/provenance.json: library versions, CPU, thread count, date,
    Python, the calls, the dtypes returned, the skips.
 
 Run it through scripts/peers/run (which makes the virtual environment .venv-peers/ from
-requirements.txt first). Same data in, same bytes out, except provenance.json's date and machine.
+requirements.txt first). Same data in, same bytes out, except provenance.json's date and machine and
+the outputs it lists as nondeterministic (JAX's float8-e4m3 gradient on short rows, here).
 """
 
 import argparse
@@ -240,20 +243,24 @@ def load_rows(directory):
 
 
 def compute(library, op, rows):
-    """The outputs of one library's op on every row, or the reason it has none."""
+    """The outputs of one library's op on every row (each row computed twice: the ids of the rows
+    whose two calls gave different bits), or the reason it has none."""
     fn = LIBRARIES[library][op][1]
-    outputs = {}
+    outputs, unstable = {}, []
     with np.errstate(all="ignore"):
         for row_id, x, t in rows:
             try:
                 y = np.ascontiguousarray(np.asarray(fn(x.copy(), t)).reshape(-1))
+                again = np.ascontiguousarray(np.asarray(fn(x.copy(), t)).reshape(-1))
             except Exception as e:  # a library with no kernel for the dtype
-                return None, f"{type(e).__name__}: {str(e).strip().splitlines()[0]}"
+                return None, f"{type(e).__name__}: {str(e).strip().splitlines()[0]}", []
+            if y.dtype != again.dtype or y.tobytes() != again.tobytes():
+                unstable.append(row_id)
             outputs[row_id] = y
     dtypes = {dtype_name(y.dtype) for y in outputs.values()}
     if len(dtypes) != 1:
-        return None, f"returned several dtypes: {sorted(dtypes)}"
-    return outputs, None
+        return None, f"returned several dtypes: {sorted(dtypes)}", []
+    return outputs, None, unstable
 
 
 def main():
@@ -303,7 +310,7 @@ def main():
     sets.append(dict(dir="bug-reports", format="mixed"))
 
     # Every library on every set.
-    outputs, skipped, returned = [], [], {}
+    outputs, skipped, returned, nondeterministic = [], [], {}, []
     for s in sets:
         rows = load_rows(os.path.join(out, s["dir"]))
         fmt_of = {}
@@ -319,7 +326,9 @@ def main():
                     f: [r for r in rows if fmt_of[r[0]] == f] for f in sorted(set(fmt_of.values()))}
                 result = {}
                 for fmt, group in groups.items():
-                    values, reason = compute(library, op, group)
+                    values, reason, unstable = compute(library, op, group)
+                    if unstable:
+                        nondeterministic.append(dict(library=library, format=fmt, op=op, set=s["dir"], rows=unstable))
                     if values is None:
                         skipped.append(dict(library=library, format=fmt, op=op, set=s["dir"], reason=reason))
                         continue
@@ -329,7 +338,8 @@ def main():
                 if not result:
                     continue
                 name = f"{library}-{op}.safetensors"
-                save_file(result, os.path.join(out, s["dir"], name), metadata={"library": library, "op": op})
+                # One metadata key: safetensors writes several in no fixed order, and the bytes should not change.
+                save_file(result, os.path.join(out, s["dir"], name), metadata={"outputs": f"{library} {op}"})
                 outputs.append(dict(set=s["dir"], library=library, op=op, file=f"{s['dir']}/{name}"))
                 print(f"{s['dir']} {library} {op}: {len(result)} rows, {time.time() - t0:.1f} s", file=sys.stderr)
 
@@ -357,6 +367,8 @@ def main():
         "sets": sets,
         "outputs": outputs,
         "skipped": skipped,
+        # Rows whose outputs differed between two calls in this process (the first call's are kept).
+        "nondeterministic": nondeterministic,
         "bugReports": [e for e, _ in bugs],
         "seconds": round(time.time() - started, 1),
     }
