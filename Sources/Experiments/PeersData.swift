@@ -33,6 +33,16 @@ public struct PeersData: Sendable {
     public let reason: String
   }
 
+  /// Rows whose outputs differed between two calls of the library in the same process (the first
+  /// call's outputs are the ones in the files).
+  public struct Unstable: Sendable, Equatable {
+    public let library: String
+    public let format: String
+    public let op: String
+    public let set: String
+    public let rows: [String]
+  }
+
   /// A row of a public bug report: which set holds it, under which id, and the output element
   /// the report was about.
   public struct BugReport: Sendable, Equatable {
@@ -70,6 +80,7 @@ public struct PeersData: Sendable {
   public let sets: [RowSet]
   public let outputs: [Outputs]
   public let skipped: [Skip]
+  public let nondeterministic: [Unstable]
   public let bugReports: [BugReport]
   public let seed: Int
   public let rows: Int
@@ -131,6 +142,12 @@ public struct PeersData: Sendable {
       Skip(library: try string(s, "library", "skip \(i)"), format: try string(s, "format", "skip \(i)"),
            op: try string(s, "op", "skip \(i)"), set: try string(s, "set", "skip \(i)"), reason: try string(s, "reason", "skip \(i)"))
     }
+    // Older files have no "nondeterministic": nothing was found then.
+    let unstable = try (o["nondeterministic"] == nil ? [] : array("nondeterministic")).enumerated().map { i, u in
+      guard let rows = u["rows"] as? [String] else { throw PeersError("\(file): nondeterministic \(i) has no array of strings \"rows\"") }
+      return Unstable(library: try string(u, "library", "nondeterministic \(i)"), format: try string(u, "format", "nondeterministic \(i)"),
+                      op: try string(u, "op", "nondeterministic \(i)"), set: try string(u, "set", "nondeterministic \(i)"), rows: rows)
+    }
     let bugs = try array("bugReports").enumerated().map { i, b -> BugReport in
       let what = "bug report \(i)"
       let formatName = try string(b, "format", what)
@@ -154,7 +171,7 @@ public struct PeersData: Sendable {
       platform: try string(o, "platform", "the file"), cpu: try string(o, "cpu", "the file"), cores: try int("cores"),
       threads: try int("threads"), threadSettings: o["threadSettings"] as? String ?? "",
       versions: versions, libraries: libraries, calls: calls, about: o["about-libraries"] as? [String: String] ?? [:],
-      sets: sets, outputs: outputs, skipped: skipped, bugReports: bugs,
+      sets: sets, outputs: outputs, skipped: skipped, nondeterministic: unstable, bugReports: bugs,
       seed: try int("seed"), rows: try int("rows"), n: try int("n"))
   }
 }

@@ -102,6 +102,13 @@ public struct PeersReport {
         out += "| \(s.library) | \(s.format) | \(s.ops.joined(separator: ", ")) | \(s.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
       }
     }
+    if !d.nondeterministic.isEmpty {
+      out += "\nNot reproducible: each row was computed twice in the same process, and these outputs differed in some bit "
+      out += "between the two calls (the tables score the first call's):\n\n"
+      for u in d.nondeterministic {
+        out += "- \(u.library) \(u.op) in \(u.format) (`\(u.set)`): \(u.rows.count) row\(u.rows.count == 1 ? "" : "s"), \(u.rows.map { "`\($0)`" }.joined(separator: ", ")).\n"
+      }
+    }
     var returned: [String] = []
     for format in study.formats {
       for op in Op.allCases {

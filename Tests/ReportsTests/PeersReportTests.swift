@@ -46,6 +46,7 @@ struct PeersFixture {
        "sets": [{"dir": "float32/families", "format": "float32"}, {"dir": "bug-reports", "format": "mixed"}],
        "outputs": [\(outputs.joined(separator: ", "))],
        "skipped": [{"library": "shifted-lib", "format": "float32", "op": "lse", "set": "float32/families", "reason": "no kernel"}],
+       "nondeterministic": [{"library": "naive-lib", "format": "float32", "op": "softmax", "set": "float32/families", "rows": ["seed/1"]}],
        "bugReports": [
          {"id": "jax-40384", "report": "JAX 40384", "claim": "a component came back 0", "format": "float64", "op": "ce-gradient",
           "element": 0, "target": 0, "set": "bug-reports", "case": "jax-40384"},
@@ -80,7 +81,7 @@ struct PeersReportTests {
     let md = files[0].content
     for text in ["| naive-lib | shifted-lib | lab fused | lab accurate |", "### log-softmax, float32", "| confident |",
                  "| shifted-lib | float32 | lse | no kernel |", "| a CPU, 2 cores, Linux |", "| numpy | 2 |",
-                 "(plots/peers-confident-float32.svg)"]
+                 "(plots/peers-confident-float32.svg)", "- naive-lib softmax in float32 (`float32/families`): 1 row, `seed/1`."]
     {
       #expect(md.contains(text), "missing: \(text)")
     }
