@@ -92,7 +92,8 @@ let package = Package(
     .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "ExactReference", "SoftmaxSpec"]),
     .testTarget(
       name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec", "SoftmaxKernels"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec"]),
+    .testTarget(
+      name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "TensorFiles"]),
     .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec", "SoftmaxKernels", "TensorFiles"]),
   ]
 )

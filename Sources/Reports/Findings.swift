@@ -17,6 +17,8 @@ struct Findings {
   var literature = false
   /// True when low-precision.md is among the files.
   var lowPrecision = false
+  /// The peers' line (PeersReport.finding) when peers.md is among the files.
+  var peers: String? = nil
 
   func a(_ op: Op, _ variant: Variant, _ format: Format, _ policy: Policy, _ family: CaseFamily,
          kernel: KernelKind = .simd) -> Aggregate
@@ -61,6 +63,7 @@ struct Findings {
     if literature { out += "[literature](literature.md) (the literature's claims held row by row: reproduced, refuted or not testable), " }
     if training { out += "[training](training.md) (softmax regression trained in each format: where precision breaks it; the batch mean as a reduction), " }
     if lowPrecision { out += "[low-precision](low-precision.md) (bfloat16, float16 and float32 accumulators; float8 probabilities; reported failures beside the lab's numbers), " }
+    if peers != nil { out += "[peers](peers.md) (PyTorch, JAX, SciPy and NumPy beside the lab's variants on the same rows, and the rows of public bug reports), " }
     out += "[baseline.json](baseline.json) (what `softmax-lab check` holds the kernels to), plots/.\n\n"
     out += "## Findings\n\n"
 
@@ -146,6 +149,7 @@ struct Findings {
       out += " | \(count(.ceGradient, .fused, f) { $0.overflow }), \(count(.ceGradient, .fused, f) { $0.nan }) | \(u(a(.ceGradient, .fused, f, .native, .confident).maxULP)) | \(u(a(.ceGradient, .accurate, f, .native, .confident).maxULP)) |\n"
     }
     out += "\n### Row length\n\nlog-softmax on rows of 32,768 to 262,144 logits: \(plot("huge-n")).\n\n"
+    if let peers { out += "### Other libraries\n\n\(peers)\n\n" }
 
     // Overview.
     out += "## Overview: max ULP error over every family (SIMD kernels)\n\n| op | variant | " + Format.allCases.flatMap { f in plan.policies(for: f).map { "\(f.rawValue) \($0.rawValue)" } }.joined(separator: " | ") + " |\n"

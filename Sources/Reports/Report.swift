@@ -22,11 +22,12 @@ public enum Report {
     RunPlan(kernels: KernelKind.allCases, settings: settings)
   }
 
-  /// Computes every report file. `exhaustive`: the float32 elementary sweep over all 2^32 inputs
+  /// Computes every report file. `peers`: the folder of the other libraries' outputs
+  /// (`data/peers`), for peers.md; nil leaves peers.md out. `exhaustive`: the float32 elementary sweep over all 2^32 inputs
   /// (7 minutes here); otherwise a sample of every binade (the tests use that).
   public static func generate(settings: CaseSettings = .init(), exhaustive: Bool = true, elementaryCount: Int = 10_000_000,
                               threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [ReportFile]
+                              peers: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [ReportFile]
   {
     let plan = plan(settings: settings)
     let result = try Runner.run(plan, threads: threads, progress: progress)
@@ -38,8 +39,9 @@ public enum Report {
     let training = try TrainingExperiment.run(threads: threads)
     let literature = try LiteratureStudy.run(settings: settings, threads: threads)
     let lowPrecision = try LowPrecisionStudy.run(threads: threads)
+    let peerStudy = try peers.map { try PeersStudy.run($0, threads: threads) }
     return files(result, plan: plan, elementary: elementary, exhaustive: exhaustive, elementaryCount: elementaryCount,
-                 training: training, literature: literature, lowPrecision: lowPrecision)
+                 training: training, literature: literature, lowPrecision: lowPrecision, peers: peerStudy)
   }
 
   /// Writes `files` under `folder`, each through a temporary file and a rename (an interrupted
@@ -56,7 +58,8 @@ public enum Report {
   /// The files, from a run and the elementary measurements.
   public static func files(_ result: RunResult, plan: RunPlan, elementary: [ElementaryAccuracy], exhaustive: Bool,
                            elementaryCount: Int, training: TrainingExperiment? = nil,
-                           literature: LiteratureStudy? = nil, lowPrecision: LowPrecisionStudy? = nil) -> [ReportFile]
+                           literature: LiteratureStudy? = nil, lowPrecision: LowPrecisionStudy? = nil,
+                           peers: PeersStudy? = nil) -> [ReportFile]
   {
     let groups = Dictionary(result.groups.map { ($0.key, $0.aggregate) }, uniquingKeysWith: { a, _ in a })
     var files: [ReportFile] = []
@@ -68,9 +71,12 @@ public enum Report {
     files += training?.files() ?? []
     files += literature.map { LiteratureReport(study: $0, result: result, groups: groups).files() } ?? []
     files += lowPrecision?.files() ?? []
+    let peersReport = peers.map(PeersReport.init)
+    files += peersReport?.files() ?? []
     files.append(ReportFile(path: "README.md", content: Findings(groups: groups, result: result, plan: plan, plots: plots,
                                                                 training: training != nil, literature: literature != nil,
-                                                   lowPrecision: lowPrecision != nil).markdown()))
+                                                                lowPrecision: lowPrecision != nil,
+                                                                peers: peersReport?.finding()).markdown()))
     return files
   }
 

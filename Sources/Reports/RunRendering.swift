@@ -51,7 +51,7 @@ public enum RunOutput {
 
 /// The rendering of `check`.
 public enum CheckOutput {
-  public static func text(compared: Int, regressions: [Regression], baseline: String) -> String {
+  public static func text(compared: Int, regressions: [any CustomStringConvertible], baseline: String) -> String {
     if regressions.isEmpty { return "check: \(compared) groups compared with \(baseline): nothing got worse\n" }
     var out = "check: \(regressions.count) regression(s) in \(compared) groups compared with \(baseline):\n"
     for r in regressions { out += "  \(r)\n" }
