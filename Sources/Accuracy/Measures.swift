@@ -35,13 +35,6 @@ public struct Measure: Sendable, Equatable {
 }
 
 public enum Measures {
-  /// c - v in MPFR at the precision of v (at least 64 bits), rounded to nearest: far finer than
-  /// any error these measures report.
-  static func exactDifference(_ c: Double, _ v: ExactValue) -> BigFloat {
-    let value = v.value
-    return BigFloat.subtract(BigFloat(c), value, precision: max(64, value.precision), .nearestEven).0
-  }
-
   /// |c - v| / ulp_T(v) for finite c and v, computed from v's exact value (never through a Double).
   public static func ulpError(computed c: Double, exact v: ExactValue) -> Double {
     v.ulpError(of: c)
@@ -49,13 +42,13 @@ public enum Measures {
 
   /// |c - v| for finite c and v, computed from v's exact value and rounded once to a Double.
   public static func absoluteError(computed c: Double, exact v: ExactValue) -> Double {
-    let difference = exactDifference(c, v)
+    let difference = v.difference(from: c)
     return Swift.abs(difference.double(.nearestEven))
   }
 
   /// |c - v| / |v| for finite c and v != 0 (+inf for v = 0 and c != 0, 0 when both are 0).
   public static func relativeError(computed c: Double, exact v: ExactValue) -> Double {
-    let difference = exactDifference(c, v)
+    let difference = v.difference(from: c)
     let value = v.value
     if value.isZero { return difference.isZero ? 0 : .infinity }
     let (ratio, _) = BigFloat.divide(difference, value, precision: 64, .nearestEven)

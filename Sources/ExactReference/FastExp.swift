@@ -39,7 +39,7 @@ enum FastExp {
       var table: [DoubleWord] = []
       for i in 0..<256 {
         let (x, _) = BigFloat.multiply(step, BigFloat(i), precision: w, .nearestEven)
-        table.append(Constants.doubleWord(BigFloat.exp(x, precision: w, .nearestEven).0))
+        table.append(DoubleWord(rounding: BigFloat.exp(x, precision: w, .nearestEven).0))
       }
       self.table = table
       inverseStep = BigFloat.divide(BigFloat(256.0), ln2, precision: w, .nearestEven).0.double(.nearestEven)
@@ -49,19 +49,12 @@ enum FastExp {
       let c3 = BigFloat.subtract(rest, BigFloat(c2), precision: w, .nearestEven).0.double(.nearestEven)
       (self.c1, self.c2, self.c3) = (c1.double(.nearestEven), c2, c3)
       func reciprocal(_ n: Double) -> DoubleWord {
-        Constants.doubleWord(BigFloat.divide(BigFloat(1.0), BigFloat(n), precision: w, .nearestEven).0)
+        DoubleWord(rounding: BigFloat.divide(BigFloat(1.0), BigFloat(n), precision: w, .nearestEven).0)
       }
       sixth = reciprocal(6)
       twentyFourth = reciprocal(24)
       hundredTwentieth = reciprocal(120)
       tail = (1 / 720, 1 / 5040, 1 / 40320, 1 / 362_880)
-    }
-
-    /// x rounded to a double-word: hi = RN(x), lo = RN(x - hi) (within 2^-106 |x|).
-    static func doubleWord(_ x: BigFloat) -> DoubleWord {
-      let hi = x.double(.nearestEven)
-      let lo = BigFloat.subtract(x, BigFloat(hi), precision: x.precision, .nearestEven).0.double(.nearestEven)
-      return DoubleWord(hi, lo)
     }
   }
 
@@ -74,13 +67,7 @@ enum FastExp {
   @inline(__always)
   static func exp(_ d: DoubleWord) -> DoubleWord {
     let c = constants
-    let kd = (d.hi * c.inverseStep + 0x1.8p52) - 0x1.8p52  // round to nearest integer
-    let k = Int(kd)
-    // r = d - k (C1 + C2 + C3): k C1 exact, d.hi - k C1 by TwoSum, the rest as double-words.
-    var r = DoubleWord(DoubleWord.twoSum(d.hi, -(kd * c.c1)))
-    r = r - DoubleWord(DoubleWord.twoProduct(kd, c.c2))
-    r = r + d.lo
-    r = r + -(kd * c.c3)
+    let (k, r) = reduce(d)
     let rh = r.hi
     let b = c.tail.0 + rh * (c.tail.1 + rh * (c.tail.2 + rh * c.tail.3))
     var p = c.hundredTwentieth + r * b
@@ -89,7 +76,26 @@ enum FastExp {
     p = r * p + 0.5
     p = r * p + 1
     let q = r * p  // exp(r) - 1
-    let t = c.table[k & 255]
+    return scale(q, k)
+  }
+
+  /// k = round(256 d / ln 2) and r = d - k ln(2)/256 (absolute error < 2^-110): k C1 exact,
+  /// d.hi - k C1 by TwoSum, the rest as double-words.
+  @inline(__always)
+  static func reduce(_ d: DoubleWord) -> (k: Int, r: DoubleWord) {
+    let c = constants
+    let kd = (d.hi * c.inverseStep + 0x1.8p52) - 0x1.8p52  // round to nearest integer
+    var r = DoubleWord(DoubleWord.twoSum(d.hi, -(kd * c.c1)))
+    r = r - DoubleWord(DoubleWord.twoProduct(kd, c.c2))
+    r = r + d.lo
+    r = r + -(kd * c.c3)
+    return (Int(kd), r)
+  }
+
+  /// 2^(k >> 8) 2^((k & 255)/256) (1 + q), for q = exp(r) - 1.
+  @inline(__always)
+  static func scale(_ q: DoubleWord, _ k: Int) -> DoubleWord {
+    let t = constants.table[k & 255]
     return (t + t * q).scaled(byPowerOfTwo: k >> 8)
   }
 }
@@ -104,12 +110,7 @@ extension FastExp {
   @inline(__always)
   static func shortExp(_ d: DoubleWord) -> DoubleWord {
     let c = constants
-    let kd = (d.hi * c.inverseStep + 0x1.8p52) - 0x1.8p52
-    let k = Int(kd)
-    var r = DoubleWord(DoubleWord.twoSum(d.hi, -(kd * c.c1)))
-    r = r - DoubleWord(DoubleWord.twoProduct(kd, c.c2))
-    r = r + d.lo
-    r = r + -(kd * c.c3)
+    let (k, r) = reduce(d)
     let rh = r.hi, rl = r.lo
     let (square, squareError) = DoubleWord.twoProduct(rh, rh)  // rh^2 exactly
     let cubic = rh * square * (c.sixth.hi + rh * (c.twentyFourth.hi + rh * (c.hundredTwentieth.hi
@@ -117,8 +118,7 @@ extension FastExp {
     // q = rh + rh^2/2 + (rl + rh rl + squareError/2 + cubic), |q| < 2^-9.4.
     let (qh, ql) = DoubleWord.twoSum(rh, 0.5 * square)
     let q = DoubleWord(DoubleWord.fastTwoSum(qh, ql + (rl + (rh * rl + (0.5 * squareError + cubic)))))
-    let t = c.table[k & 255]
-    return (t + t * q).scaled(byPowerOfTwo: k >> 8)
+    return scale(q, k)
   }
 }
 

@@ -100,9 +100,7 @@ enum FastReference {
 
     /// A per-row output, decided by MPFR's enclosure.
     func rowValue(_ enclosure: Enclosure, zeroSign: FloatingPointSign = .plus) -> ExactValue? {
-      let scaled = scaleExponent == 0 ? enclosure : enclosure.scaled(by: scale, precision: w)
-      guard let decided = scaled.decide(format, zeroSign: zeroSign) else { return nil }
-      return ExactValue(decided, scaled)
+      enclosure.exactValue(format, scale: scale, scaleExponent: scaleExponent, zeroSign: zeroSign, precision: w)
     }
     /// A per-element output v with |v - exact| <= radius, decided in double-word arithmetic.
     func elementValue(_ v: DoubleWord, radius: Double) -> ExactValue? {
@@ -287,6 +285,12 @@ struct BlockedSum {
 }
 
 extension DoubleWord {
+  /// x rounded to a double-word: hi = RN(x), lo = RN(x - hi) (within 2^-106 |x|).
+  init(rounding x: BigFloat) {
+    let hi = x.double(.nearestEven)
+    self.init(hi, BigFloat.subtract(x, BigFloat(hi), precision: x.precision, .nearestEven).0.double(.nearestEven))
+  }
+
   /// hi + lo exactly, as an MPFR number.
   var big: BigFloat {
     if lo == 0 { return BigFloat(hi) }
@@ -308,7 +312,7 @@ extension Enclosure {
 
   /// A double-word c and a radius r (rounded up) with [lo, hi] inside [c - r, c + r].
   var doubleWord: (DoubleWord, Double) {
-    let c = FastExp.Constants.doubleWord(midpoint)
+    let c = DoubleWord(rounding: midpoint)
     let center = c.big
     let below = BigFloat.subtract(center, lo, precision: 64, .up).0.double(.up)
     let above = BigFloat.subtract(hi, center, precision: 64, .up).0.double(.up)

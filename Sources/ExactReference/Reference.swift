@@ -9,20 +9,22 @@ public struct ExactValue: @unchecked Sendable {
   public let ulpExponent: Int
   /// True when `value` is v exactly.
   public let isExact: Bool
-  /// v or its approximation: an MPFR number (the MPFR path), or nil when the fast path gave v as
-  /// the unevaluated sum head + tail of two Doubles.
-  private let big: BigFloat?
-  private let head: Double
-  private let tail: Double
+  /// v or its approximation.
+  private let storage: Storage
+
+  private enum Storage {
+    /// From MPFR: v itself when exact (or infinite), otherwise within 2^-40 ulp_T(v) of v.
+    case big(BigFloat)
+    /// From the fast path: the unevaluated sum head + tail, within 2^-40 ulp_T(v) of v.
+    case pair(head: Double, tail: Double)
+  }
 
   /// A value from MPFR: v itself when exact (or infinite), otherwise within 2^-40 ulp_T(v) of v.
   public init(rounded: Double, value: BigFloat, ulpExponent: Int, isExact: Bool) {
     self.rounded = rounded
     self.ulpExponent = ulpExponent
     self.isExact = isExact
-    big = value
-    head = 0
-    tail = 0
+    storage = .big(value)
   }
 
   /// A value from the fast path: head + tail is within 2^-40 ulp_T(v) of v (not exact).
@@ -30,22 +32,39 @@ public struct ExactValue: @unchecked Sendable {
     self.rounded = rounded
     self.ulpExponent = ulpExponent
     isExact = false
-    big = nil
-    self.head = head
-    self.tail = tail
+    storage = .pair(head: head, tail: tail)
   }
 
   /// v itself when `isExact` (or infinite), otherwise a value within 2^-40 ulp_T(v) of v.
-  public var value: BigFloat { big ?? DoubleWord(head, tail).big }
+  public var value: BigFloat {
+    switch storage {
+    case .big(let x): return x
+    case let .pair(head, tail): return DoubleWord(head, tail).big
+    }
+  }
 
-  public var isNaN: Bool { big?.isNaN ?? false }
-  public var isFinite: Bool { big?.isFinite ?? true }
+  public var isNaN: Bool {
+    if case .big(let x) = storage { return x.isNaN }
+    return false
+  }
+
+  public var isFinite: Bool {
+    if case .big(let x) = storage { return x.isFinite }
+    return true
+  }
+
+  /// c - v in MPFR at the precision of `value` (at least 64 bits), rounded to nearest: far finer
+  /// than any error the measures report.
+  public func difference(from c: Double) -> BigFloat {
+    let v = value
+    return BigFloat.subtract(BigFloat(c), v, precision: max(64, v.precision), .nearestEven).0
+  }
 
   /// |c - v| / ulp_T(v) for a finite c (v finite), computed from `value` without a Double round trip
   /// of v: exact to 1e-12 ulp (v's enclosure), and to about 1e-15 relative beyond that.
   public func ulpError(of c: Double) -> Double {
-    if let big {
-      let (difference, _) = BigFloat.subtract(BigFloat(c), big, precision: max(64, big.precision), .nearestEven)
+    guard case let .pair(head, tail) = storage else {
+      let difference = difference(from: c)
       let (magnitude, _) = BigFloat.abs(difference, precision: difference.precision, .nearestEven)
       let (ratio, _) = BigFloat.scaled(magnitude, byPowerOfTwo: -ulpExponent, precision: magnitude.precision, .nearestEven)
       return ratio.double(.nearestEven)
@@ -256,7 +275,7 @@ struct Problem {
     for op in operations {
       var values: [ExactValue] = []
       for i in 0..<op.outputCount(rowLength: row.count) {
-        var enclosure: Enclosure
+        let enclosure: Enclosure
         var zeroSign = FloatingPointSign.plus
         switch op {
         case .lse: enclosure = r.lse
@@ -267,9 +286,9 @@ struct Problem {
           if i == target { zeroSign = .minus }
           enclosure = r.ceGradient(i, target: target)
         }
-        if scaleExponent != 0 { enclosure = enclosure.scaled(by: scale, precision: w) }  // exact
-        guard let decided = enclosure.decide(format, zeroSign: zeroSign) else { return nil }
-        values.append(ExactValue(decided, enclosure))
+        guard let value = enclosure.exactValue(format, scale: scale, scaleExponent: scaleExponent,
+                                               zeroSign: zeroSign, precision: w) else { return nil }
+        values.append(value)
       }
       results[op] = values
     }
@@ -314,6 +333,16 @@ struct RowEnclosures {
     return t == k
       ? Enclosure.divide(sPrime, s, precision: precision).negated
       : Enclosure.subtract(softmax(i), .one, precision: precision)
+  }
+}
+
+extension Enclosure {
+  /// The enclosed value times 2^scaleExponent (`scale`, exact), decided in `format`; nil when undecided.
+  func exactValue(_ format: Format, scale: BigFloat, scaleExponent: Int, zeroSign: FloatingPointSign,
+                  precision w: Int) -> ExactValue? {
+    let scaled = scaleExponent == 0 ? self : self.scaled(by: scale, precision: w)
+    guard let decided = scaled.decide(format, zeroSign: zeroSign) else { return nil }
+    return ExactValue(decided, scaled)
   }
 }
 
