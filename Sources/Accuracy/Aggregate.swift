@@ -64,8 +64,34 @@ public struct Aggregate: Sendable, Equatable {
   public var p99ULP: Double? {
     guard !errors.isEmpty else { return nil }
     let rank = Int((0.99 * Double(errors.count)).rounded(.up))
-    var copy = errors
-    return Aggregate.select(max(rank, 1) - 1, in: &copy)
+    return Aggregate.orderStatistic(max(rank, 1) - 1, of: errors)
+  }
+
+  /// The element that would be at `index` if `values` were sorted, holding a copy of only the
+  /// values above a threshold when `index` is near the top (a group of 10^8 errors needs its p99,
+  /// not a second copy of all of them). The threshold t is an element of an evenly spaced sample,
+  /// a little below `index`'s share of it; the values below t and equal to it are only counted.
+  /// When t turns out to lie above the answer (an unlucky sample), the whole array is copied and
+  /// selected: the result is exact either way.
+  static func orderStatistic(_ index: Int, of values: [Double]) -> Double {
+    let n = values.count, samples = 1024
+    if n < 8 * samples {
+      var copy = values
+      return select(index, in: &copy)
+    }
+    var sample = (0..<samples).map { values[$0 * (n / samples)] }
+    let t = select(max(0, index * samples / n - samples / 64), in: &sample)
+    var below = 0, equal = 0
+    var above: [Double] = []
+    for v in values {
+      if v < t { below += 1 } else if v == t { equal += 1 } else { above.append(v) }
+    }
+    if index < below {
+      var copy = values
+      return select(index, in: &copy)
+    }
+    if index < below + equal { return t }
+    return select(index - below - equal, in: &above)
   }
 
   /// The element that would be at `index` if `values` were sorted (quickselect with a three-way

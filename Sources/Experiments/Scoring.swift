@@ -62,13 +62,14 @@ public enum Scoring {
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> [ScoreGroup] {
     let delivery = output ?? ResultFormat(format)
-    let outcomes = concurrentMap(count, threads: threads, progress: progress) { i -> (String, Aggregate) in
+    // Rows are folded into their group in row order as soon as they are scored, so a large tensor's
+    // per-row aggregates are not all held at once.
+    let groups = try concurrentFold(count, threads: threads, into: [(family: String, aggregate: Aggregate)](), progress: progress) {
+      i -> (String, Aggregate) in
       let r = try row(i)
       return (r.family, try aggregate(r, op: op, format: format, output: delivery, reference: reference))
-    }
-    var groups: [(family: String, aggregate: Aggregate)] = []
-    for outcome in outcomes {
-      let (family, a) = try outcome.get()
+    } combine: { groups, outcome in
+      let (family, a) = outcome
       if let k = groups.firstIndex(where: { $0.family == family }) {
         groups[k].aggregate.merge(a)
       } else {

@@ -43,6 +43,30 @@ struct AggregateTests {
     }
   }
 
+  /// Large arrays take the sampled-threshold path: ties at the threshold, every value equal, values
+  /// sorted increasing and decreasing, and a sample that sees only values larger than the rest (the
+  /// threshold lies above the answer: the fallback to a full selection).
+  @Test("orderStatistic gives the sorted array's element near the top of large arrays, ties included",
+        arguments: ["random ties", "all equal", "increasing", "decreasing", "sample above the rest"])
+  func orderStatistic(_ shape: String) {
+    let n = 20_000
+    var state: UInt64 = 7
+    let values: [Double] = (0..<n).map { i in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      switch shape {
+      case "random ties": return Double(state >> 60)
+      case "all equal": return 0.25
+      case "increasing": return Double(i)
+      case "decreasing": return Double(n - i)
+      default: return i % (n / 1024) == 0 ? 1e300 : Double(state >> 11)  // the sampled positions
+      }
+    }
+    let sorted = values.sorted()
+    for k in [0, n / 2, Int((0.99 * Double(n)).rounded(.up)) - 1, n - 1] {
+      #expect(Aggregate.orderStatistic(k, of: values) == sorted[k], "\(shape), rank \(k)")
+    }
+  }
+
   @Test("the p99 of 200 values is the 198th smallest (nearest rank)")
   func percentile() throws {
     let row = try Reference.evaluate([0, 0], format: .float64, operations: [.softmax])
