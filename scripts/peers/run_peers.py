@@ -35,6 +35,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 # One thread everywhere, set before the libraries load (recorded in the provenance).
@@ -264,24 +265,45 @@ def compute(library, op, rows):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="scripts/peers/run", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lab", help="a built softmax-lab (default: build it, release)")
     p.add_argument("--out", default=os.path.join(ROOT, "data", "peers"), help="the folder to write (default data/peers)")
     p.add_argument("--rows", type=int, default=16, help="rows per family (default 16; special and seed have fewer)")
     p.add_argument("--n", type=int, default=64, help="logits per row (default 64; seed rows keep their own)")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="the case families' seed (default 1)")
     p.add_argument("--format", action="append", choices=FORMATS, help="formats (default: all six)")
     p.add_argument("--library", action="append", choices=list(LIBRARIES), help="libraries (default: all four)")
     args = p.parse_args()
+    lab = args.lab or build_lab()
+
+    # Everything is written to a temporary folder beside the destination, which replaces it only at
+    # the end: a failed run leaves the old data as it was.
+    final = os.path.abspath(args.out)
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    out = tempfile.mkdtemp(prefix=os.path.basename(final) + ".tmp-", dir=os.path.dirname(final))
+    os.chmod(out, 0o755)
+    try:
+        write_peers(args, lab, out)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    old = None
+    if os.path.exists(final):
+        old = final + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(final, old)
+    os.rename(out, final)
+    if old:
+        shutil.rmtree(old)
+    print(f"wrote {final}", file=sys.stderr)
+
+
+def write_peers(args, lab, out):
+    """Exports the bundles into `out`, runs every library on them, writes the outputs and provenance.json."""
     formats = args.format or FORMATS
     libraries = args.library or list(LIBRARIES)
-    lab = args.lab or build_lab()
     lab_version = subprocess.run([lab, "--version"], check=True, capture_output=True, text=True).stdout.strip()
-
-    out = os.path.abspath(args.out)
-    if os.path.exists(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
     started = time.time()
 
     # Bundles.
@@ -347,7 +369,7 @@ def main():
     provenance = {
         "about": "outputs of other libraries on softmax-lab's rows, made by scripts/peers/run_peers.py; read by `softmax-lab report --only peers`",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": "scripts/peers/run " + " ".join(sys.argv[1:]),
+        "command": " ".join(["scripts/peers/run"] + sys.argv[1:]),
         "softmaxLab": lab_version,
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -376,7 +398,7 @@ def main():
         json.dump(provenance, f, indent=2)
         f.write("\n")
     size = sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(out) for n in ns)
-    print(f"wrote {out}: {len(outputs)} output files, {len(skipped)} skipped, {size / 1e6:.1f} MB, "
+    print(f"{len(outputs)} output files, {len(skipped)} skipped, {size / 1e6:.1f} MB, "
           f"{time.time() - started:.0f} s", file=sys.stderr)
 
 
