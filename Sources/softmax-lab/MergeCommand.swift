@@ -85,6 +85,6 @@ struct MergeCommand: ParsableCommand {
       table = ElementaryOutput.table(results)
     }
     if json != "-" && csv != "-" { FileHandle.standardOutput.write(Data(table.utf8)) }
-    FileHandle.standardError.write(Data("softmax-lab merge: \(parts.count) parts\n".utf8))
+    FileHandle.standardError.write(Data("softmax-lab merge: \(parts.count) part\(parts.count == 1 ? "" : "s") merged\n".utf8))
   }
 }
