@@ -18,9 +18,7 @@ struct ShardOptions: ParsableArguments {
   var partial: String?
 
   func validate() throws {
-    if let shard, Shard(shard) == nil {
-      throw ValidationError("--shard '\(shard)' is not i/N with 0 <= i < N")
-    }
+    _ = try parsedShard()
     if shard != nil && partial == nil { throw ValidationError("--shard needs --partial PATH (where the part is written)") }
   }
 
