@@ -91,7 +91,7 @@ let package = Package(
       dependencies: ["SoftmaxKernels", "Cases", "Accuracy", "ExactReference", "SoftmaxSpec", "LabSupport"]),
     .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "ExactReference", "SoftmaxSpec"]),
     .testTarget(
-      name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec", "SoftmaxKernels"]),
+      name: "ExperimentsTests", dependencies: ["Experiments", "Accuracy", "Cases", "ExactReference", "SoftmaxSpec", "SoftmaxKernels", "LabSupport"]),
     .testTarget(
       name: "ReportsTests", dependencies: ["Reports", "Experiments", "Accuracy", "Cases", "SoftmaxSpec", "SoftmaxKernels", "TensorFiles"]),
     .testTarget(name: "CLITests", dependencies: ["softmax-lab", "ExactReference", "SoftmaxSpec", "SoftmaxKernels", "TensorFiles"]),

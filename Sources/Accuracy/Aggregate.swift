@@ -53,6 +53,26 @@ public struct Aggregate: Sendable, Equatable {
     }
   }
 
+  /// The aggregate whose parts are these, as `add` would have left them: `errors` are the ULP
+  /// errors of the finite outputs in the order added, `worst` the case and element of the first
+  /// largest one (a partial result carries these so that merging its parts is exact).
+  public init(count: Int, correctlyRounded: Int, overflow: Int, underflow: Int, nan: Int, undefined: Int,
+              errors: [Double], worst: (caseID: String, index: Int)?)
+  {
+    self.count = count
+    self.correctlyRounded = correctlyRounded
+    self.overflow = overflow
+    self.underflow = underflow
+    self.nan = nan
+    self.undefined = undefined
+    self.errors = errors
+    self.worst = worst
+    for e in errors where maxULP.map({ e > $0 }) ?? true { maxULP = e }
+  }
+
+  /// The ULP errors of the finite outputs, in the order they were added.
+  public var finiteErrors: [Double] { errors }
+
   /// The share of values that are correctly rounded, in [0, 1] (nil when nothing was measured).
   public var correctlyRoundedShare: Double? { count == 0 ? nil : Double(correctlyRounded) / Double(count) }
   /// Largest ULP error over finite outputs.

@@ -26,6 +26,55 @@ public struct ElementaryAccuracy: Sendable {
   public let wrongSpecialInput: Double?
 }
 
+/// A sweep's tally over some of its work items. Tallies of disjoint items merge exactly and in
+/// any order into the tally of all of them: sums, and the worst and first special inputs chosen by
+/// (largest error, then smallest key) and smallest key, a key being the input's place in the sweep.
+public struct ElementaryTally: Sendable, Equatable {
+  /// An input and its key (its bit pattern; 0 in the float64 sweep, which is one work item).
+  public struct Input: Sendable, Equatable {
+    public let key: UInt64
+    public let value: Double
+
+    public init(key: UInt64, value: Double) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public var inputs = 0
+  public var notCorrectlyRounded = 0
+  public var wrongSpecials = 0
+  /// The largest ULP error (0 when none is above 0) and its input (float32: against libm, before
+  /// the MPFR re-check of `ElementarySweep.result`).
+  public var maxULP = 0.0
+  public var worst: Input? = nil
+  /// The first input whose output is a wrong inf, NaN or signed zero.
+  public var special: Input? = nil
+
+  public init(inputs: Int = 0, notCorrectlyRounded: Int = 0, wrongSpecials: Int = 0, maxULP: Double = 0,
+              worst: Input? = nil, special: Input? = nil)
+  {
+    self.inputs = inputs
+    self.notCorrectlyRounded = notCorrectlyRounded
+    self.wrongSpecials = wrongSpecials
+    self.maxULP = maxULP
+    self.worst = worst
+    self.special = special
+  }
+
+  /// Adds the tally of other items.
+  public mutating func merge(_ other: ElementaryTally) {
+    inputs += other.inputs
+    notCorrectlyRounded += other.notCorrectlyRounded
+    wrongSpecials += other.wrongSpecials
+    if let s = other.special, special.map({ s.key < $0.key }) ?? true { special = s }
+    if let w = other.worst, other.maxULP > maxULP || (other.maxULP == maxULP && worst.map { w.key < $0.key } ?? true) {
+      maxULP = other.maxULP
+      worst = w
+    }
+  }
+}
+
 /// Measures the SIMD exp, log and log1p of `Elementary` against references:
 /// - float16, bfloat16, float8-e4m3, float8-e5m2: every bit pattern against MPFR, correctly
 ///   rounded (bfloat16 and float8 computed in Float lanes and rounded once to the format);
@@ -40,15 +89,67 @@ public enum ElementarySweep {
   public static func measure(_ f: ElementaryFunction, format: Format, exhaustive: Bool, count: Int,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ElementaryAccuracy
   {
+    result(f, format: format, exhaustive: exhaustive, count: count,
+           tally: tally(f, format: format, exhaustive: exhaustive, count: count, threads: threads))
+  }
+
+  /// The work items of a sweep, what `--shard` divides: each bit pattern of float16, bfloat16 and
+  /// float8; each of the 1024 chunks of float32; float64's random sweep is one item.
+  public static func items(_ format: Format) -> Int {
     switch format {
-    case .float16: return float16(f)
-    case .float32: return float32(f, exhaustive: exhaustive, threads: threads)
-    case .float64: return float64(f, count: count, threads: threads)
-    case .bfloat16: return emulated(f, BFloat16.self)
-    case .float8E4M3: return emulated(f, Float8E4M3.self)
-    case .float8E5M2: return emulated(f, Float8E5M2.self)
+    case .float16, .bfloat16: return 1 << 16
+    case .float8E4M3, .float8E5M2: return 1 << 8
+    case .float32: return float32Chunks
+    case .float64: return 1
     }
   }
+
+  /// The tally of the sweep's work items that `shard` takes, the sweep's items numbered from
+  /// `firstItem` (so that several sweeps share one numbering).
+  public static func tally(_ f: ElementaryFunction, format: Format, exhaustive: Bool, count: Int,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .whole,
+                           firstItem: Int = 0) -> ElementaryTally
+  {
+    let take: @Sendable (Int) -> Bool = { shard.contains(firstItem + $0) }
+    switch format {
+    case .float16: return float16Tally(f, take)
+    case .float32: return float32Tally(f, exhaustive: exhaustive, perBinade: float32PerBinade, threads: threads, take)
+    case .float64: return take(0) ? float64Tally(f, count: count, seed: float64Seed, threads: threads) : ElementaryTally()
+    case .bfloat16: return emulatedTally(f, BFloat16.self, take)
+    case .float8E4M3: return emulatedTally(f, Float8E4M3.self, take)
+    case .float8E5M2: return emulatedTally(f, Float8E5M2.self, take)
+    }
+  }
+
+  /// The sweep's result from the tally of all its items (float32: the worst input re-checked with MPFR).
+  public static func result(_ f: ElementaryFunction, format: Format, exhaustive: Bool, count: Int,
+                            tally t: ElementaryTally, perBinade: Int = float32PerBinade) -> ElementaryAccuracy
+  {
+    let method: String
+    var maxULP = t.maxULP
+    switch format {
+    case .float16: method = "every one of the 65536 Float16 bit patterns, against MPFR"
+    case .bfloat16, .float8E4M3, .float8E5M2:
+      method = "every one of the \(items(format)) \(format.rawValue) bit patterns, against MPFR"
+    case .float32:
+      method = exhaustive ? "all 2^32 Float bit patterns against libm's Double result; the worst re-checked with MPFR"
+        : "\(perBinade) inputs from every binade of each sign against libm's Double result; the worst re-checked with MPFR"
+      if let w = t.worst, let v = ElementaryReference.evaluate(f, w.value, format: .float32) {
+        let c = evaluate(f, [Float(w.value)])[0]
+        maxULP = Measures.ulpError(computed: Double(c), exact: v)
+      }
+    case .float64:
+      method = "\(count) random inputs over the domain, special values and \(HardToRoundInputs.inputs(f).count) CORE-MATH hard-to-round inputs, against MPFR"
+    }
+    return ElementaryAccuracy(function: f, format: format, method: method, inputs: t.inputs,
+                              notCorrectlyRounded: t.notCorrectlyRounded, maxULP: maxULP, worstInput: t.worst?.value ?? .nan,
+                              wrongSpecials: t.wrongSpecials, wrongSpecialInput: t.special?.value)
+  }
+
+  static let float32Chunks = 1024
+  /// Inputs per binade and sign of the float32 sample (without --exhaustive).
+  public static let float32PerBinade = 2000
+  static let float64Seed: UInt64 = 1
 
   /// The SIMD function on a buffer of Floats (SIMD16 lanes, the tail padded).
   public static func evaluate(_ f: ElementaryFunction, _ x: [Float]) -> [Float] {
@@ -93,19 +194,19 @@ public enum ElementarySweep {
     evaluate(f, x.map { Float($0) }).map { Float16($0) }
   }
 
-  /// Accumulates errors against the MPFR reference.
+  /// Accumulates errors against the MPFR reference, inputs in increasing `key` order.
   struct Tally {
     var inputs = 0, notCR = 0, wrongSpecials = 0
-    var maxULP = 0.0, worst = Double.nan
-    var specialInput: Double? = nil
+    var maxULP = 0.0, worst = Double.nan, worstKey: UInt64 = 0
+    var specialInput: Double? = nil, specialKey: UInt64 = 0
 
-    mutating func add(_ c: Double, input x: Double, _ f: ElementaryFunction, _ format: Format) {
+    mutating func add(_ c: Double, input x: Double, key: UInt64 = 0, _ f: ElementaryFunction, _ format: Format) {
       inputs += 1
       guard let v = ElementaryReference.evaluate(f, x, format: format) else {
         if !c.isNaN {
           wrongSpecials += 1
           notCR += 1
-          specialInput = specialInput ?? x
+          noteSpecial(x, key)
         }
         return
       }
@@ -114,39 +215,59 @@ public enum ElementarySweep {
       if !c.isFinite || !v.rounded.isFinite || (c == 0 && v.rounded == 0 && c.sign != v.rounded.sign) {
         if !m.correctlyRounded {
           wrongSpecials += 1
-          specialInput = specialInput ?? x
+          noteSpecial(x, key)
         }
         return
       }
       if let e = m.ulpError, e > maxULP {
         maxULP = e
         worst = x
+        worstKey = key
       }
+    }
+
+    private mutating func noteSpecial(_ x: Double, _ key: UInt64) {
+      if specialInput == nil {
+        specialInput = x
+        specialKey = key
+      }
+    }
+
+    var tally: ElementaryTally {
+      ElementaryTally(inputs: inputs, notCorrectlyRounded: notCR, wrongSpecials: wrongSpecials, maxULP: maxULP,
+                      worst: worst.isNaN ? nil : .init(key: worstKey, value: worst),
+                      special: specialInput.map { .init(key: specialKey, value: $0) })
     }
   }
 
   /// Every Float16 bit pattern.
   public static func float16(_ f: ElementaryFunction) -> ElementaryAccuracy {
-    let inputs = (0...UInt16.max).map { Float16(bitPattern: $0) }
+    result(f, format: .float16, exhaustive: true, count: 0, tally: float16Tally(f) { _ in true })
+  }
+
+  /// The Float16 bit patterns `take` keeps.
+  static func float16Tally(_ f: ElementaryFunction, _ take: (Int) -> Bool) -> ElementaryTally {
+    let inputs = (0...UInt16.max).filter { take(Int($0)) }.map { Float16(bitPattern: $0) }
     let outputs = evaluate(f, inputs)
     var t = Tally()
-    for (x, c) in zip(inputs, outputs) { t.add(Double(c), input: Double(x), f, .float16) }
-    return ElementaryAccuracy(function: f, format: .float16, method: "every one of the 65536 Float16 bit patterns, against MPFR",
-                           inputs: t.inputs, notCorrectlyRounded: t.notCR, maxULP: t.maxULP, worstInput: t.worst,
-                           wrongSpecials: t.wrongSpecials, wrongSpecialInput: t.specialInput)
+    for (x, c) in zip(inputs, outputs) { t.add(Double(c), input: Double(x), key: UInt64(x.bitPattern), f, .float16) }
+    return t.tally
   }
 
   /// Every bit pattern of an emulated format (bfloat16, float8): computed in Float lanes, rounded
   /// once to the format, as the kernels do, against MPFR.
   public static func emulated<S: EmulatedFormat>(_ f: ElementaryFunction, _: S.Type) -> ElementaryAccuracy {
-    let inputs = (0...Int(S.Bits.max)).map { S(bitPattern: S.Bits($0)).double }
+    result(f, format: S.format, exhaustive: true, count: 0, tally: emulatedTally(f, S.self) { _ in true })
+  }
+
+  /// The bit patterns of an emulated format that `take` keeps.
+  static func emulatedTally<S: EmulatedFormat>(_ f: ElementaryFunction, _: S.Type, _ take: (Int) -> Bool) -> ElementaryTally {
+    let patterns = (0...Int(S.Bits.max)).filter(take)
+    let inputs = patterns.map { S(bitPattern: S.Bits($0)).double }
     let outputs = evaluate(f, inputs.map { Float($0) }).map { S.format.round(Double($0)) }
     var t = Tally()
-    for (x, c) in zip(inputs, outputs) { t.add(c, input: x, f, S.format) }
-    return ElementaryAccuracy(function: f, format: S.format,
-                              method: "every one of the \(inputs.count) \(S.format.rawValue) bit patterns, against MPFR",
-                              inputs: t.inputs, notCorrectlyRounded: t.notCR, maxULP: t.maxULP, worstInput: t.worst,
-                              wrongSpecials: t.wrongSpecials, wrongSpecialInput: t.specialInput)
+    for (i, (x, c)) in zip(inputs, outputs).enumerated() { t.add(c, input: x, key: UInt64(patterns[i]), f, S.format) }
+    return t.tally
   }
 
   /// The ULP error of a float32 result against a Double reference value.
@@ -172,7 +293,17 @@ public enum ElementarySweep {
   public static func float32(_ f: ElementaryFunction, exhaustive: Bool, perBinade: Int = 2000,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ElementaryAccuracy
   {
-    let chunks = 1024
+    result(f, format: .float32, exhaustive: exhaustive, count: 0,
+           tally: float32Tally(f, exhaustive: exhaustive, perBinade: perBinade, threads: threads) { _ in true },
+           perBinade: perBinade)
+  }
+
+  /// The float32 chunks that `take` keeps (chunk k: the 2^22 bit patterns from k << 22, or when
+  /// not `exhaustive`, k < 512, a sample of one binade of one sign).
+  static func float32Tally(_ f: ElementaryFunction, exhaustive: Bool, perBinade: Int, threads: Int,
+                           _ take: @escaping @Sendable (Int) -> Bool) -> ElementaryTally
+  {
+    let chunks = float32Chunks
     typealias Partial = (inputs: Int, notCR: Int, specials: Int, max: Double, worst: Float, special: Float?)
     let shared = Locked<Partial>((0, 0, 0, 0, .nan, nil))
     /// Measures the inputs of one chunk and merges its tally (the merge is order-independent:
@@ -224,23 +355,16 @@ public enum ElementarySweep {
         }
       }
     }
-    let workers = max(1, min(threads, chunks))
+    let taken = (0..<chunks).filter(take)
+    let workers = max(1, min(threads, taken.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for chunk in stride(from: worker, to: chunks, by: workers) { measure(chunk: chunk) }
+      for i in stride(from: worker, to: taken.count, by: workers) { measure(chunk: taken[i]) }
     }
     let total = shared.withLock { $0 }
-    // Re-check the worst input with MPFR.
-    var maxULP = total.max
-    if !total.worst.isNaN, let v = ElementaryReference.evaluate(f, Double(total.worst), format: .float32) {
-      let c = evaluate(f, [total.worst])[0]
-      maxULP = Measures.ulpError(computed: Double(c), exact: v)
-    }
-    return ElementaryAccuracy(
-      function: f, format: .float32,
-      method: exhaustive ? "all 2^32 Float bit patterns against libm's Double result; the worst re-checked with MPFR"
-        : "\(perBinade) inputs from every binade of each sign against libm's Double result; the worst re-checked with MPFR",
-      inputs: total.inputs, notCorrectlyRounded: total.notCR, maxULP: maxULP, worstInput: Double(total.worst),
-      wrongSpecials: total.specials, wrongSpecialInput: total.special.map(Double.init))
+    return ElementaryTally(inputs: total.inputs, notCorrectlyRounded: total.notCR, wrongSpecials: total.specials,
+                           maxULP: total.max,
+                           worst: total.worst.isNaN ? nil : .init(key: UInt64(total.worst.bitPattern), value: Double(total.worst)),
+                           special: total.special.map { .init(key: UInt64($0.bitPattern), value: Double($0)) })
   }
 
   /// Double inputs: `count` random inputs spread over every binade of the domain, the special
@@ -248,6 +372,12 @@ public enum ElementarySweep {
   public static func float64(_ f: ElementaryFunction, count: Int, seed: UInt64 = 1,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ElementaryAccuracy
   {
+    result(f, format: .float64, exhaustive: false, count: count,
+           tally: float64Tally(f, count: count, seed: seed, threads: threads))
+  }
+
+  /// The float64 sweep, one work item.
+  static func float64Tally(_ f: ElementaryFunction, count: Int, seed: UInt64, threads: Int) -> ElementaryTally {
     var rng = Xoshiro256StarStar(seed: seed)
     var inputs: [Double] = HardToRoundInputs.inputs(f)
     inputs += [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .leastNormalMagnitude,
@@ -290,10 +420,6 @@ public enum ElementarySweep {
         total.worst = t.worst
       }
     }
-    return ElementaryAccuracy(function: f, format: .float64,
-                           method: "\(count) random inputs over the domain, special values and \(HardToRoundInputs.inputs(f).count) CORE-MATH hard-to-round inputs, against MPFR",
-                           inputs: total.inputs, notCorrectlyRounded: total.notCR, maxULP: total.maxULP,
-                           worstInput: total.worst, wrongSpecials: total.wrongSpecials,
-                           wrongSpecialInput: total.specialInput)
+    return total.tally
   }
 }

@@ -117,14 +117,49 @@ public enum Runner {
                          using kernel: @escaping KernelFunction = Kernels.run,
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RunResult
   {
-    for v in plan.variants where !plan.kernels.contains(where: { $0.variants.contains(v) }) {
-      throw RunError(description: EvaluationError.notImplemented(v, plan.kernels.first ?? .simd).description)
-    }
-    let units: [Unit] = plan.families.flatMap { family in
+    let outcomes = try evaluate(plan, shard: .whole, threads: threads, using: kernel, progress: progress)
+    return assemble(plan, outcomes.map(\.outcome))
+  }
+
+  /// The work items of `plan`, numbered in this order (family, format, row): a shard's share
+  /// depends on this numbering only, never on the number of shards.
+  static func units(_ plan: RunPlan) -> [Unit] {
+    plan.families.flatMap { family in
       plan.formats.flatMap { format in
         (0..<plan.settings.rows(family)).map { Unit(family: family, format: format, index: $0) }
       }
     }
+  }
+
+  /// Every group key the plan can produce, in the order of its results.
+  static func groupKeys(_ plan: RunPlan) -> [GroupKey] {
+    var keys: [GroupKey] = []
+    for family in plan.families {
+      for format in plan.formats {
+        for kernel in plan.kernels {
+          for op in plan.ops {
+            for variant in plan.variants where variant.applies(to: op) {
+              for policy in plan.policies(for: format) {
+                keys.append(GroupKey(kernel: kernel, op: op, variant: variant, format: format, policy: policy, family: family))
+              }
+            }
+          }
+        }
+      }
+    }
+    return keys
+  }
+
+  /// The outcomes of the work items of `shard`, in item order.
+  static func evaluate(_ plan: RunPlan, shard: Shard, threads: Int, using kernel: @escaping KernelFunction,
+                       progress: (@Sendable (Int, Int) -> Void)?) throws -> [(item: Int, outcome: UnitOutcome)]
+  {
+    for v in plan.variants where !plan.kernels.contains(where: { $0.variants.contains(v) }) {
+      throw RunError(description: EvaluationError.notImplemented(v, plan.kernels.first ?? .simd).description)
+    }
+    let all = units(plan)
+    let items = all.indices.filter(shard.contains)
+    let units = items.map { all[$0] }
     // Long rows first, so that the last row to finish is a short one.
     let order = units.indices.sorted {
       let a = units[$0].family == .hugeN ? 32768 << (units[$0].index % 4) : 0
@@ -134,33 +169,24 @@ public enum Runner {
     let outcomes = concurrentMap(units.count, threads: threads, order: order, progress: progress) { i in
       try evaluate(units[i], plan, kernel)
     }
+    return try units.indices.map { (items[$0], try outcomes[$0].get()) }
+  }
+
+  /// The result of every work item's outcome, given in item order: each row's aggregates merged
+  /// in row order, so that it does not matter where or in how many parts the rows were evaluated.
+  static func assemble(_ plan: RunPlan, _ outcomes: [UnitOutcome]) -> RunResult {
     var merged: [GroupKey: Aggregate] = [:]
     var rowsByGroup: [GroupKey: [RowPoint]] = [:]
     var referenceValues = 0
     var mpfrValues = 0
-    for i in units.indices {
-      let (aggregates, points, values, mpfr) = try outcomes[i].get()
-      referenceValues += values
-      mpfrValues += mpfr
-      for (key, aggregate) in aggregates { merged[key, default: Aggregate()].merge(aggregate) }
-      for (key, point) in points { rowsByGroup[key, default: []].append(point) }
+    for outcome in outcomes {
+      referenceValues += outcome.referenceValues
+      mpfrValues += outcome.mpfrValues
+      for (key, aggregate) in outcome.aggregates { merged[key, default: Aggregate()].merge(aggregate) }
+      for (key, point) in outcome.points { rowsByGroup[key, default: []].append(point) }
     }
-    var groups: [(key: GroupKey, aggregate: Aggregate)] = []
-    for family in plan.families {
-      for format in plan.formats {
-        for kernel in plan.kernels {
-          for op in plan.ops {
-            for variant in plan.variants where variant.applies(to: op) {
-              for policy in plan.policies(for: format) {
-                let key = GroupKey(kernel: kernel, op: op, variant: variant, format: format, policy: policy, family: family)
-                if let aggregate = merged[key] { groups.append((key, aggregate)) }
-              }
-            }
-          }
-        }
-      }
-    }
-    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: units.count, referenceValues: referenceValues,
+    let groups = groupKeys(plan).compactMap { key in merged[key].map { (key: key, aggregate: $0) } }
+    return RunResult(groups: groups, rowsByGroup: rowsByGroup, rows: outcomes.count, referenceValues: referenceValues,
                      mpfrValues: mpfrValues)
   }
 
@@ -188,9 +214,17 @@ public enum Runner {
                              failed: a.overflow + a.underflow + a.nan > 0)
     }
     let values = evaluation.reference.results.values.reduce(0) { $0 + $1.count }
-    return (aggregates, points, values, evaluation.reference.decidedByFastPath ? 0 : values)
+    return UnitOutcome(caseID: id, parameter: c.parameter, aggregates: aggregates, points: points, referenceValues: values,
+                       mpfrValues: evaluation.reference.decidedByFastPath ? 0 : values)
   }
 
   /// A row's aggregates and plot points, its reference values and how many of them needed MPFR.
-  typealias UnitOutcome = ([GroupKey: Aggregate], [GroupKey: RowPoint], Int, Int)
+  struct UnitOutcome: Sendable {
+    let caseID: String
+    let parameter: Double?
+    let aggregates: [GroupKey: Aggregate]
+    let points: [GroupKey: RowPoint]
+    let referenceValues: Int
+    let mpfrValues: Int
+  }
 }

@@ -14,7 +14,9 @@ struct RunCommand: ParsableCommand {
       Prints one line per group: values, correctly-rounded share, max and p99 ULP error over finite \
       outputs, overflow, underflow and NaN counts, and the worst case (re-run it with \
       `softmax-lab eval --case ID --format F`, with the same --seed, --rows and --n). \
-      The numbers do not depend on the thread count. A progress bar is drawn on stderr when it is a terminal.
+      The numbers do not depend on the thread count. A progress bar is drawn on stderr when it is a terminal. \
+      With --shard i/N --partial PATH, only the rows of shard i of N are evaluated and written to PATH; \
+      `softmax-lab merge` combines the N parts into exactly the table, --json and --csv of one process.
       """)
 
   @OptionGroup var kernelOptions: KernelOptions
@@ -27,6 +29,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var threadOptions: ThreadOptions
   @OptionGroup var outputOptions: OutputOptions
   @OptionGroup var referenceOptions: ReferenceOptions
+  @OptionGroup var shardOptions: ShardOptions
 
   @Option(help: "Also write the groups as JSON (the baseline format) to this file ('-': standard output instead of the table).")
   var json: String?
@@ -36,6 +39,9 @@ struct RunCommand: ParsableCommand {
 
   func validate() throws {
     if json == "-" && csv == "-" { throw ValidationError("only one of --json and --csv can go to standard output") }
+    if shardOptions.partial != nil && (json != nil || csv != nil) {
+      throw ValidationError("--json and --csv describe the whole run: give them to softmax-lab merge, not with --partial")
+    }
   }
 
   func makePlan() throws -> RunPlan {
@@ -51,6 +57,18 @@ struct RunCommand: ParsableCommand {
   func run() throws {
     let plan = try makePlan()
     let start = Date()
+    if let path = shardOptions.partial {
+      let bar = ProgressBar()
+      let part = try Runner.run(plan, shard: try shardOptions.parsedShard(), command: ShardOptions.command,
+                                threads: threadOptions.threads, progress: bar.isActive ? bar.update : nil)
+      bar.finish()
+      try emit(part.text(), to: path)
+      let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
+      let note = "softmax-lab run: shard \(part.shard), \(part.rowCount) of \(part.items) rows, \(part.referenceValues) reference values, "
+        + "\(threadOptions.threads) threads, \(seconds) s, written to \(path)\n"
+      FileHandle.standardError.write(Data(note.utf8))
+      return
+    }
     let result = try runWithProgress(plan, threads: threadOptions.threads)
     let seconds = Date().timeIntervalSince(start)
     if let json { try emit(RunOutput.json(result, plan), to: json) }
