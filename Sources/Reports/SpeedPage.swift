@@ -118,8 +118,24 @@ public struct SpeedPage {
   /// A variant's colour: its position in `Variant.allCases`, the same on every chart.
   static func color(_ variant: Variant) -> Int { Variant.allCases.firstIndex(of: variant)! }
 
+  /// The top of the charts' y axis: a max ULP error above it is drawn in a band above the chart,
+  /// named with its value, so that one huge error (two-pass's float64 log-softmax reaches 10^307)
+  /// does not squash every other kernel against the bottom. 10^16 is just above 2^53 ~ 9.0e15,
+  /// the error of a float64 result with no correct bit, so every kernel that returns a result
+  /// of the right magnitude stays on the chart.
+  static let chartTop = 1e16
+
+  /// "1.7e307".
+  static func shortValue(_ x: Double) -> String {
+    let e = Int(Foundation.log10(x).rounded(.down))
+    let m = x / Foundation.pow(10, Double(e))
+    if m < 1.05 { return "1e\(e)" }
+    return m >= 9.95 ? "1e\(e + 1)" : String(format: "%.1fe%d", m, e)
+  }
+
   /// One chart per operation with at least one point: a marker per (variant, format, policy),
-  /// coloured by variant and shaped by format and policy.
+  /// coloured by variant and shaped by format and policy; errors above `chartTop` off the chart,
+  /// in the band above it.
   func charts() -> [(op: Op, plot: SVGPlot)] {
     guard let run = chartRun else { return [] }
     let all = points
@@ -128,8 +144,10 @@ public struct SpeedPage {
       guard !points.isEmpty else { return nil }
       let series = points.map { p in
         let c = p.configuration
-        return SVGPlot.Series(name: "\(c.variant.rawValue) \(c.format.rawValue) \(c.policy.rawValue)",
-                              points: [(x: p.timesCopy, y: p.maxULP, failed: false)],
+        let off = !(p.maxULP <= SpeedPage.chartTop)
+        let name = "\(c.variant.rawValue) \(c.format.rawValue) \(c.policy.rawValue)"
+        return SVGPlot.Series(name: off ? "\(name): \(SpeedPage.shortValue(p.maxULP)) ULP" : name,
+                              points: [(x: p.timesCopy, y: p.maxULP, failed: off)],
                               color: SpeedPage.color(c.variant), marker: SpeedPage.marker(c.format, c.policy),
                               scatter: true)
       }
@@ -145,7 +163,8 @@ public struct SpeedPage {
       let plot = SVGPlot(
         title: "\(op.rawValue): speed against accuracy (\(run.shape), \(SpeedPage.threadsText(run.threads)))",
         xLabel: "time as a multiple of a copy of the same bytes (x copy; lower is faster)", logX: true,
-        series: series, marks: [], yLabel: "max ULP error over every family", legendKey: key, failedBand: false,
+        series: series, marks: [], yLabel: "max ULP error over every family",
+        failedLabel: "off the chart (max ULP error above \(SpeedPage.shortValue(SpeedPage.chartTop)))", legendKey: key, failedBand: false,
         scatterSize: 4)
       return (op, plot)
     }
@@ -171,7 +190,9 @@ public struct SpeedPage {
     out += "Each chart is one operation: a marker per SIMD kernel (variant: colour; format and policy: shape), "
     out += "placed across by its time as a multiple of a plain copy of the same bytes timed in the same run "
     out += "(\"x copy\": 1 is the speed of memory; lower is faster) and up by its max ULP error over every case family "
-    out += "of `\(baselineName)` (log scale; finite outputs only: overflow, underflow and NaN are counted in `reports/`). "
+    out += "of `\(baselineName)` (log scale; finite outputs only: overflow, underflow and NaN are counted in `reports/`; "
+    out += "an error above \(SpeedPage.shortValue(SpeedPage.chartTop)) ULP, more than a float64 result with no correct bit, is drawn in a band above the "
+    out += "chart with its value). "
     out += "Lower left is fast and accurate. Read ratios within one run, never across runs or machines: machines are "
     out += "noisy, and the spread column of the tables below says how noisy this one was.\n\n"
 

@@ -185,6 +185,7 @@ extension EmulatedLanes {
 
 /// `native` in an emulated format: Float lanes, every operation's result rounded to the format.
 public enum EmulatedNative<S: EmulatedStorage>: EmulatedLanes {
+  @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = S
   public typealias V = SIMD16<Float>
   @inlinable @inline(__always) public static func round(_ v: V) -> V { S.round(v) }

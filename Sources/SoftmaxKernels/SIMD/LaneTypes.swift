@@ -9,6 +9,7 @@ import SoftmaxSpec
 /// convert with SIMD integer operations (`Float16Bits`), the same values as Swift's `Float16`
 /// conversions.
 public enum Float16Native: Lanes {
+  @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = Float16
   public typealias V = SIMD16<Float>
   public static var width: Int { 16 }
@@ -45,6 +46,7 @@ public enum Float16Wide: Lanes {
 
 /// float32 native: Float lanes.
 public enum Float32Native: Lanes {
+  @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = Float
   public typealias V = SIMD16<Float>
   public static var width: Int { 16 }
@@ -86,6 +88,7 @@ public enum Float32Wide: Lanes {
 
 /// float64 (native; its wide is the same): Double lanes.
 public enum Float64Native: Lanes {
+  @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = Double
   public typealias V = SIMD8<Double>
   public static var width: Int { 8 }

@@ -48,9 +48,15 @@ public protocol Lanes: SendableMetatype {
   static func exp(_ v: V) -> V
   static func log(_ v: V) -> V
   static func log1p(_ v: V) -> V
+  /// Whether `store` then `load` gives back every value `exp` and `round` return (the native
+  /// policies: their results are already storage values; a wide policy's are not): kernels may
+  /// then keep such values in the output row and read them back instead of computing them again.
+  static var storesExactly: Bool { get }
 }
 
 extension Lanes {
+  @inlinable public static var storesExactly: Bool { false }
+
   /// A vector with every lane `x`.
   @inlinable @inline(__always)
   public static func splat(_ x: V.Scalar) -> V { V(repeating: x) }

@@ -17,11 +17,15 @@ struct Carry<L: Lanes, Value>: RowPass {
 /// m = max_j x_j (NaN ignored); with `trackIndex`, also the first index k with x_k = m.
 @usableFromInline
 struct MaxPass<L: Lanes>: RowPass {
-  @usableFromInline var acc = L.splat(-.infinity)
+  @usableFromInline var acc: L.V
   /// Per lane, the index of the vector where the lane's maximum was first seen.
-  @usableFromInline var base = L.splat(0)
+  @usableFromInline var base: L.V
   @usableFromInline let trackIndex: Bool
-  @inlinable init(trackIndex: Bool) { self.trackIndex = trackIndex }
+  @inlinable init(trackIndex: Bool) {
+    acc = L.splat(-.infinity)
+    base = L.splat(0)
+    self.trackIndex = trackIndex
+  }
 
   @inlinable @inline(__always)
   mutating func step(_ v: L.V, at i: Int, count: Int) {
@@ -52,6 +56,13 @@ struct MaxPass<L: Lanes>: RowPass {
 protocol SumTerm {
   associatedtype L: Lanes
   func callAsFunction(_ v: L.V, at i: Int) -> L.V
+  /// Called with each term the pass adds (`count` valid lanes): a term may keep it for the output
+  /// pass (`ShiftedExpTerm`). Nothing by default.
+  func keep(_ term: L.V, at i: Int, count: Int)
+}
+
+extension SumTerm {
+  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) {}
 }
 
 /// The sum of a term over the row by a `SIMDSummation` (pairwise, which is not a stream, is summed
@@ -67,14 +78,17 @@ struct SumPass<T: SumTerm>: RowPass {
   init(_ term: T, _ summation: SIMDSummation, _ row: RowRef<T.L>) {
     self.term = term
     sum = SummationStream(summation)
-    if summation == .pairwise {
-      pairwiseTotal = SIMDKernels.pairwise(L.self, 0, row.n) { i, c in term(L.load(row.x + i, count: c, fill: -.infinity), at: i) }
-    }
+    pairwiseTotal = summation != .pairwise ? nil
+      : SIMDKernels.pairwise(L.self, 0, row.n) { i, c in term(L.load(row.x + i, count: c, fill: -.infinity), at: i) }
   }
 
   @inlinable @inline(__always)
   mutating func step(_ v: L.V, at i: Int, count: Int) {
-    if pairwiseTotal == nil { sum.add(term(v, at: i), count: count) }
+    if pairwiseTotal == nil {
+      let e = term(v, at: i)
+      sum.add(e, count: count)
+      term.keep(e, at: i, count: count)
+    }
   }
 
   @inlinable var total: L.V.Scalar { pairwiseTotal ?? sum.total }
@@ -86,11 +100,21 @@ struct ExpTerm<L: Lanes>: SumTerm {
   @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(v) }
 }
 
+/// exp(x - m); with `keep`, each term is also stored at its place in the row's output, where the
+/// output pass reads it back instead of computing exp again (only when `L.storesExactly`, so the
+/// value read back is the same bits).
 @usableFromInline
 struct ShiftedExpTerm<L: Lanes>: SumTerm {
   @usableFromInline let m: L.V
-  @inlinable init(_ m: L.V) { self.m = m }
+  @usableFromInline let kept: UnsafeMutablePointer<L.Storage>?
+  @inlinable init(_ m: L.V, keep: UnsafeMutablePointer<L.Storage>? = nil) {
+    self.m = m
+    kept = L.storesExactly ? keep : nil
+  }
   @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(L.round(v - m)) }
+  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) {
+    if let kept { L.store(term, kept + i, count: count) }
+  }
 }
 
 /// Lane j of the vector at i is element i + j: a mask of the lanes that are element `index`.
@@ -162,10 +186,13 @@ struct ShiftedRecipe<L: Lanes>: RowRecipe {
   }
   @inlinable func first(_ row: RowRef<L>) -> MaxPass<L> { MaxPass(trackIndex: false) }
   @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L>) -> SumPass<ShiftedExpTerm<L>> {
-    SumPass(ShiftedExpTerm(L.splat(max.maximum)), summation, row)
+    // Softmax and its gradient need exp(x_i - m) again in the output pass: the streamed sums keep
+    // them in the output row.
+    let keep = (op == .softmax || op == .ceGradient) && variant != .divisionFree && summation != .pairwise
+    return SumPass(ShiftedExpTerm(L.splat(max.maximum), keep: keep ? row.out : nil), summation, row)
   }
   @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ShiftedExpTerm<L>>) -> ShiftedOutput<L> {
-    ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row)
+    ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row, kept: sum.term.kept != nil)
   }
 }
 
@@ -178,9 +205,12 @@ struct ShiftedOutput<L: Lanes>: RowPass {
   @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
   /// chained: g_t = -1/p_t and sum_j g_j p_j.
   @usableFromInline let gt: L.V, dot: L.V
+  /// Whether the sum pass kept exp(x_i - m) in the output row (`ShiftedExpTerm`).
+  @usableFromInline let kept: Bool
 
   @inlinable
-  init(_ op: Op, _ variant: Variant, m: L.V, s: L.V, _ row: RowRef<L>) {
+  init(_ op: Op, _ variant: Variant, m: L.V, s: L.V, _ row: RowRef<L>, kept: Bool = false) {
+    self.kept = kept
     self.m = m
     self.s = s
     logS = L.log(s)
@@ -213,20 +243,24 @@ struct ShiftedOutput<L: Lanes>: RowPass {
   }
 
   @inlinable @inline(__always) func p(_ v: L.V) -> L.V { L.round(L.exp(L.round(v - m)) / s) }
+  /// p for the vector at i: from the kept exp(x_i - m) when there is one.
+  @inlinable @inline(__always) func p(_ v: L.V, at i: Int, count: Int) -> L.V {
+    kept ? L.round(L.load(out + i, count: count, fill: 0) / s) : p(v)
+  }
 
   @inlinable @inline(__always)
   func step(_ v: L.V, at i: Int, count: Int) {
     let y: L.V
     switch mode {
     case .none: return
-    case .softmax: y = p(v)
+    case .softmax: y = p(v, at: i, count: count)
     case .divisionFree: y = L.exp(L.round(v - lse))
     case .logOfSoftmax: y = L.log(p(v))
     case .logSoftmax: y = L.round(L.round(v - m) - logS)
-    case .gradient: y = L.round(p(v) - onehot(L.self, lane, at: i, t))
+    case .gradient: y = L.round(p(v, at: i, count: count) - onehot(L.self, lane, at: i, t))
     case .chained:
       let g = L.splat(0).replacing(with: gt, where: lanes(L.self, lane, at: i, are: t))
-      y = L.round(p(v) * L.round(g - dot))
+      y = L.round(p(v, at: i, count: count) * L.round(g - dot))
     }
     L.store(y, out + i, count: count)
   }
@@ -246,8 +280,11 @@ struct OnlineRecipe<L: Lanes>: RowRecipe {
 /// Per lane the running max and the sum rescaled to it.
 @usableFromInline
 struct OnlinePass<L: Lanes>: RowPass {
-  @usableFromInline var mAcc = L.splat(-.infinity), dAcc = L.splat(0)
-  @inlinable init() {}
+  @usableFromInline var mAcc: L.V, dAcc: L.V
+  @inlinable init() {
+    mAcc = L.splat(-.infinity)
+    dAcc = L.splat(0)
+  }
   @inlinable @inline(__always)
   mutating func step(_ v: L.V, at i: Int, count: Int) {
     let mNew = mAcc.replacing(with: v, where: v .> mAcc)
@@ -285,8 +322,11 @@ struct TwoPassRecipe<L: Lanes>: RowRecipe {
 /// Per lane the pair (acc, E), sum = acc 2^E.
 @usableFromInline
 struct TwoPassFirst<L: Lanes>: RowPass {
-  @usableFromInline var acc = L.splat(0), e = L.splat(-.infinity)
-  @inlinable init() {}
+  @usableFromInline var acc: L.V, e: L.V
+  @inlinable init() {
+    acc = L.splat(0)
+    e = L.splat(-.infinity)
+  }
   @inlinable @inline(__always)
   mutating func step(_ v: L.V, at i: Int, count: Int) { SIMDKernels.twoPassAdd(L.self, &acc, &e, v) }
 }

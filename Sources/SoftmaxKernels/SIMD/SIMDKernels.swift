@@ -61,9 +61,13 @@ public enum SIMDKernels {
     return stream.total
   }
 
-  /// |v| lane by lane.
+  /// |v| lane by lane: the sign bit cleared (one AND; `MaskStorage.Scalar.max` is every bit but
+  /// the sign). -0 gives +0 and a NaN stays a NaN, so comparisons of magnitudes are unchanged.
   @inlinable @inline(__always)
-  static func magnitude<L: Lanes>(_: L.Type, _ v: L.V) -> L.V { v.replacing(with: -v, where: v .< L.splat(0)) }
+  static func magnitude<L: Lanes>(_: L.Type, _ v: L.V) -> L.V {
+    typealias I = L.V.MaskStorage
+    return unsafeBitCast(unsafeBitCast(v, to: I.self) & I(repeating: I.Scalar.max), to: L.V.self)
+  }
 
   /// Lanes added left to right.
   @inlinable @inline(__always)
@@ -153,9 +157,14 @@ public enum SIMDKernels {
 @usableFromInline
 struct SummationStream<L: Lanes> {
   @usableFromInline let summation: SIMDSummation
-  @usableFromInline var scalar: L.V.Scalar = 0
-  @usableFromInline var acc = L.splat(0), c = L.splat(0)
-  @inlinable init(_ summation: SIMDSummation) { self.summation = summation }
+  @usableFromInline var scalar: L.V.Scalar
+  @usableFromInline var acc: L.V, c: L.V
+  @inlinable init(_ summation: SIMDSummation) {
+    self.summation = summation
+    scalar = 0
+    acc = L.splat(0)
+    c = L.splat(0)
+  }
 
   /// Adds the first `count` lanes of e (the others are 0).
   @inlinable @inline(__always)
