@@ -115,7 +115,7 @@ public enum WorstData {
         return v
       }
       func integer(_ key: String) throws -> Int {
-        guard let n = e[key] as? NSNumber, !(e[key] is Bool), let v = Int(exactly: n.doubleValue) else {
+        guard let v = e[key] as? Int else {
           throw fail("missing or non-integer \"\(key)\"")
         }
         return v
@@ -131,7 +131,7 @@ public enum WorstData {
       let logits = try texts.map(hex)
       let target = try integer("target")
       guard logits.indices.contains(target) else { throw fail("target \(target) is out of range for \(logits.count) logits") }
-      guard let ulp = (e["ulp"] as? NSNumber)?.doubleValue, !(e["ulp"] is Bool), ulp >= 0 else {
+      guard let ulp = (e["ulp"] as? NSNumber)?.doubleValue, ulp >= 0 else {
         throw fail("missing or negative \"ulp\"")
       }
       let seed = try integer("seed")
