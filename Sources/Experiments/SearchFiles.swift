@@ -10,7 +10,8 @@ import SoftmaxSpec
 /// `{"op", "variant", "format", "policy", "n", "budget", "seed", "restartRows", "exhaustive",
 /// "command", ["shard": "i/N",] "evaluated", "restarts", "failures", "worst": [row...],
 /// "firstFailure": row or null}`, a row being `{"id", "restart", "step", "ulp", "status",
-/// "index", "computed", "exact", "target", "logits"}` with every value in hexadecimal.
+/// "index", "computed", "exact", "target", "logits"}` with every value in hexadecimal and the ULP
+/// error as a decimal string (strings read back exactly; JSONSerialization's numbers do not).
 public enum SearchFiles {
   public static func json(_ plan: SearchPlan, _ result: SearchResult, shard: Shard? = nil) -> String {
     var fields: [(String, JSON)] = [
@@ -31,7 +32,7 @@ public enum SearchFiles {
   static func row(_ r: SearchRow) -> JSON {
     let hex = Format.hexadecimal
     return .object([
-      ("id", .string(r.id)), ("restart", .int(r.restart)), ("step", .int(r.step)), ("ulp", .number(r.ulp)),
+      ("id", .string(r.id)), ("restart", .int(r.restart)), ("step", .int(r.step)), ("ulp", .string(r.ulp.description)),
       ("status", .string(r.status.rawValue)), ("index", .int(r.index)), ("computed", .string(hex(r.computed))),
       ("exact", .string(hex(r.exact))), ("target", .int(r.target)), ("logits", .array(r.logits.map { .string(hex($0)) })),
     ])
@@ -66,7 +67,7 @@ public enum SearchFiles {
       guard let status = Status(rawValue: try value(d, "status", String.self)) else { throw fail("unknown status") }
       return SearchRow(restart: try value(d, "restart", Int.self), step: try value(d, "step", Int.self),
                        logits: try value(d, "logits", [String].self).map(hex), target: try value(d, "target", Int.self),
-                       ulp: try value(d, "ulp", NSNumber.self).doubleValue, index: try value(d, "index", Int.self),
+                       ulp: try hex(value(d, "ulp", String.self)), index: try value(d, "index", Int.self),
                        computed: try hex(value(d, "computed", String.self)), exact: try hex(value(d, "exact", String.self)),
                        status: status)
     }

@@ -101,8 +101,13 @@ struct SearchCommand: ParsableCommand {
     let text = WorstData.json(WorstData.keeping(SearchFiles.entries(plan, result), in: old), format: plan.format)
     files.removeAll { $0.name == name }
     files.append((name, text))
-    for f in files where f.name != name { _ = try WorstData.parse(f.text, name: "data/worst/\(f.name)") }
-    try writeAtomically(text, to: data.appendingPathComponent(name).path)
+    // Every file checked, and written back in the writer's form.
+    files = try files.map { f in
+      guard f.name != name else { return f }
+      let entries = try WorstData.parse(f.text, name: "data/worst/\(f.name)")
+      return (f.name, entries.first.map { WorstData.json(entries, format: $0.format) } ?? f.text)
+    }
+    for f in files { try writeAtomically(f.text, to: data.appendingPathComponent(f.name).path) }
     try writeAtomically(WorstData.swiftSource(files), to: dir.appendingPathComponent("Sources/Cases/WorstData.swift").path)
     FileHandle.standardError.write(Data("search: kept in data/worst/\(name); rebuild softmax-lab to use it\n".utf8))
   }

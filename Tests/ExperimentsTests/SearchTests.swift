@@ -28,8 +28,9 @@ struct SearchTests {
     let plan = SearchTests.small
     let whole = SearchFiles.json(plan, try Search.run(plan, threads: 2))
     var parts = try (0..<n).map { i -> SearchFiles.Partial in
-      let shard = Shard(index: i, count: n)!
-      let text = SearchFiles.json(plan, try Search.run(plan, shard: shard, threads: 1), shard: shard)
+      // The same JSON a shard's --partial file holds (the shard's type is LabSupport's Shard).
+      let text = SearchFiles.json(plan, try Search.run(plan, shard: .init(index: i, count: n)!, threads: 1),
+                                  shard: .init(index: i, count: n)!)
       return try SearchFiles.partial(text, name: "part\(i)")
     }
     var rng = SystemRandomNumberGenerator()
@@ -57,20 +58,21 @@ struct SearchTests {
 
   /// shifted log-softmax is log(e_i / s): for a confident row e_top / s rounds to 1 and the top
   /// log-prob comes out 0 where it is -(sum of the others' e^(x_j - m)), a small negative number: an
-  /// error of |v| / ulp(v), at least 2^(p-1) ULP (p = 24).
-  @Test("shifted log-softmax: the top log-prob of a confident row lost, an error of at least 2^23 ULP")
+  /// underflow by the measures' definition, and an error of |v| / ulp(v) >= 2^(p-1) ULP (p = 24).
+  @Test("shifted log-softmax: the top log-prob of a confident row lost, at least 2^23 ULP off")
   func shiftedConfident() throws {
-    let plan = SearchPlan(op: .logSoftmax, variant: .shifted, format: .float32, policy: .native, length: 8, budget: 200,
-                          seed: 1, rowsPerRestart: 50)
-    let worst = try #require(try Search.run(plan, threads: 2).worst.first)
-    #expect(worst.ulp >= 0x1p23)
-    #expect(worst.computed == 0 && worst.exact < 0)
-    // The error the search reports is the one the measures give for that row against the reference.
-    let ev = try Evaluation.evaluate(row: worst.logits, format: .float32, target: worst.target, ops: [.logSoftmax],
+    // Rows of two logits: the other log-prob, -d, underflows only past d = 103, the top one's loss from d = 17 on.
+    let plan = SearchPlan(op: .logSoftmax, variant: .shifted, format: .float32, policy: .native, length: 2, budget: 300,
+                          seed: 1, rowsPerRestart: 10)
+    let f = try #require(try Search.run(plan, threads: 2).firstFailure)
+    #expect(f.status == .underflow && f.computed == 0 && f.exact < 0)
+    #expect(f.logits[f.index] == f.logits.max())
+    // The failure the search reports is the one the measures give for that row against the reference.
+    let ev = try Evaluation.evaluate(row: f.logits, format: .float32, target: f.target, ops: [.logSoftmax],
                                      variants: [.shifted], policies: [.native])
-    #expect(ev.results[0].measures[worst.index].ulpError == worst.ulp)
-    let exact = ev.reference.results[.logSoftmax]![worst.index]
-    #expect(Measures.ulpError(computed: 0, exact: exact) == worst.ulp)
+    #expect(ev.results[0].output[f.index] == 0 && ev.results[0].measures[f.index].status == .underflow)
+    let exact = ev.reference.results[.logSoftmax]![f.index]
+    #expect(exact.rounded == f.exact && Measures.ulpError(computed: 0, exact: exact) >= 0x1p23)
   }
 
   @Test("exhaustive: every pair of finite float8 values, one restart per first logit", arguments: [Format.float8E4M3, .float8E5M2])
@@ -86,8 +88,7 @@ struct SearchTests {
     while walk.last! < f.greatestFiniteMagnitude { walk.append(f.nextUp(walk.last!)) }
     #expect(Set(values.map(\.bitPattern)) == Set((walk + [-0.0, 0.0]).map(\.bitPattern)))
     // One shard of 64: the restarts k = 0, 64, 128, 192, each every second logit.
-    let shard = Shard(index: 0, count: 64)!
-    let r = try Search.run(plan, shard: shard, threads: 2)
+    let r = try Search.run(plan, shard: .init(index: 0, count: 64)!, threads: 2)
     #expect(r.restarts == 4 && r.evaluated == 4 * finite)
     #expect(r.worst.allSatisfy { $0.logits == [values[$0.restart], values[$0.step]] })
   }
