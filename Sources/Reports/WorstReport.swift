@@ -34,8 +34,10 @@ public enum WorstReport {
     out += "and seed that found it; they are also the `worst` case family); never edited by hand. For each SIMD kernel, the row "
     out += "of largest ULP error the search found (`max-ulp`) and the first row where an output overflowed, underflowed or was NaN "
     out += "while the correctly rounded result was not (`failure`). \"found\" is the error when the search ran; \"now\" is the same "
-    out += "row measured on the current kernels. \"bound\" is the bound docs/kernels.md states (the `accurate` variant: <= 1 ULP "
-    out += "with `wide`, 2 and 3 ULP in float64); \"rows\" is how many rows that search evaluated. Re-run a row with "
+    out += "row measured on the current kernels (the largest finite ULP error, and the first output that overflowed, underflowed or "
+    out += "was NaN); \"exact value\" is the correctly rounded value of the output judged. \"bound\" is the bound docs/kernels.md states (the `accurate` variant: <= 1 ULP "
+    out += "with `wide`; in float64 2 ULP for log-softmax and cross-entropy, 3 for softmax and ce-gradient, 1 for lse); the first-order "
+    out += "analysis behind them assumes no underflow, so a subnormal result is outside it. \"rows\" is how many rows that search evaluated. Re-run a row with "
     out += "`softmax-lab eval --format F --op OP --variant V --policy P --target T -- LOGITS`, or the search with its command.\n"
     if entries.isEmpty { return out + "\nNo rows are kept yet.\n" }
     for op in Op.allCases {
@@ -43,18 +45,24 @@ public enum WorstReport {
       guard !rows.isEmpty else { continue }
       out += "\n## \(op.rawValue)\n\n"
       var broken: [String] = [], held: [String] = []
-      out += "| format | policy | variant | kind | found (ULP) | now (ULP) | status now | bound | rows | id | command |\n"
-      out += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+      out += "| format | policy | variant | kind | found (ULP) | now (ULP) | failure now | exact value | bound | rows | id | command |\n"
+      out += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
       for e in rows {
         let now = remeasure(e, using: kernel)
         let bound = statedBound(e.op, e.variant, e.format, e.policy)
         let status = now.failure?.rawValue ?? "-"
+        let subnormal = e.exact != 0 && abs(e.exact) < e.format.leastNormalMagnitude
         if let bound, e.kind == .maxULP {
           let name = "\(e.format.rawValue) \(e.policy.rawValue) (\(e.evaluated) rows)"
-          if (now.ulp ?? 0) > bound || now.failure != nil { broken.append("\(name): \(NumberText.ulp(now.ulp)) ULP > \(NumberText.ulp(bound))") } else { held.append(name) }
+          if (now.ulp ?? 0) > bound || now.failure != nil {
+            broken.append("\(name): \(NumberText.ulp(now.ulp)) ULP > \(NumberText.ulp(bound))" + (subnormal ? " at a subnormal result" : ""))
+          } else {
+            held.append(name)
+          }
         }
         out += "| \(e.format.rawValue) | \(e.policy.rawValue) | \(e.variant.rawValue) | \(e.kind.rawValue) | \(NumberText.ulp(e.ulp)) | "
-        out += "\(NumberText.ulp(now.ulp)) | \(status) | \(bound.map(NumberText.ulp) ?? "none stated") | \(e.evaluated) | \(e.id) | `\(e.command)` |\n"
+        out += "\(NumberText.ulp(now.ulp)) | \(status) | \(Format.hexadecimal(e.exact))\(subnormal ? " (subnormal)" : "") | "
+        out += "\(bound.map(NumberText.ulp) ?? "none stated") | \(e.evaluated) | \(e.id) | `\(e.command)` |\n"
       }
       out += "\n`accurate` against its stated bound: "
       if held.isEmpty && broken.isEmpty { out += "no kept row has a stated bound.\n" }
