@@ -44,7 +44,7 @@ public enum WorstReport {
       let rows = entries.filter { $0.op == op }
       guard !rows.isEmpty else { continue }
       out += "\n## \(op.rawValue)\n\n"
-      var broken: [String] = [], held: [String] = []
+      var broken: [String] = [], held: [String] = [], failed: [String] = []
       out += "| format | policy | variant | kind | found (ULP) | now (ULP) | failure now | exact value | bound | rows | id | command |\n"
       out += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
       for e in rows {
@@ -60,6 +60,9 @@ public enum WorstReport {
             held.append(name)
           }
         }
+        if bound != nil, e.kind == .failure, let failure = now.failure {
+          failed.append("\(e.format.rawValue) \(e.policy.rawValue) \(failure.rawValue) of \(Format.hexadecimal(e.exact))" + (subnormal ? " (subnormal)" : ""))
+        }
         out += "| \(e.format.rawValue) | \(e.policy.rawValue) | \(e.variant.rawValue) | \(e.kind.rawValue) | \(NumberText.ulp(e.ulp)) | "
         out += "\(NumberText.ulp(now.ulp)) | \(status) | \(Format.hexadecimal(e.exact))\(subnormal ? " (subnormal)" : "") | "
         out += "\(bound.map(NumberText.ulp) ?? "none stated") | \(e.evaluated) | \(e.id) | `\(e.command)` |\n"
@@ -68,6 +71,7 @@ public enum WorstReport {
       if held.isEmpty && broken.isEmpty { out += "no kept row has a stated bound.\n" }
       if !held.isEmpty { out += "holds in \(held.joined(separator: ", "))" + (broken.isEmpty ? ".\n" : "; ") }
       if !broken.isEmpty { out += "exceeded in \(broken.joined(separator: ", ")).\n" }
+      if !failed.isEmpty { out += "Overflow, underflow or NaN where the result is representable: \(failed.joined(separator: ", ")).\n" }
     }
     return out
   }

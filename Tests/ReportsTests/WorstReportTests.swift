@@ -32,6 +32,14 @@ struct WorstReportTests {
     #expect(good.contains("holds in float32 wide (1000000 rows)"))
     let bad = WorstReport.markdown([e], using: WorstReportTests.worsened)
     #expect(bad.contains("exceeded in float32 wide"))
+    // A failure kept for a kernel with a stated bound is named below its section.
+    let underflow = WorstEntry(op: .softmax, variant: .accurate, format: .float32, policy: .wide, kind: .failure,
+                               logits: e.logits, target: 0, ulp: 0, index: 0, status: "underflow", computed: 0, exact: 0x1p-149,
+                               command: "c", seed: 1, id: "0.0", evaluated: 1)
+    let worse = WorstReport.markdown([underflow], using: { kind, op, variant, row, format, policy, target in
+      Kernels.run(kind, op, variant, row, format, policy, target)!.map { _ in 0 }
+    })
+    #expect(worse.contains("## softmax") && worse.contains("float32 wide underflow of 0x1p-149 (subnormal)"))
     #expect(WorstReport.statedBound(.softmax, .accurate, .float64, .wide) == 3)
     #expect(WorstReport.statedBound(.lse, .accurate, .bfloat16, .native) == nil)
     #expect(WorstReport.statedBound(.lse, .fused, .float32, .wide) == nil)
