@@ -21,6 +21,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
   case masked
   case special
   case seed
+  case worst
 
   /// One line: what the rows are and what they probe.
   public var summary: String {
@@ -36,6 +37,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     case .masked: return "N(0, 1) logits with a share of -inf entries swept from 0 to 90%; row 0 is all -inf (undefined)"
     case .special: return "subnormal, signed-zero, near-overflow, inf and NaN logits (inf and NaN rows are undefined)"
     case .seed: return "the worked examples of docs/definitions.md and public bug reports (SciPy 18295, PyTorch 113708, MLX 4169)"
+    case .worst: return "the worst rows softmax-lab search found for each kernel (data/worst/), rounded to the format"
     }
   }
 
@@ -45,6 +47,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     case .hugeN: return 4
     case .special: return SpecialKind.allCases.count
     case .seed: return SeedExample.all.count
+    case .worst: return WorstData.entries.count
     default: return 64
     }
   }
@@ -54,6 +57,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     switch self {
     case .special: return SpecialKind.allCases.count
     case .seed: return SeedExample.all.count
+    case .worst: return WorstData.entries.count
     default: return nil
     }
   }
@@ -61,7 +65,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
   /// The row length by default, or nil when the family sets its own lengths.
   public var defaultLength: Int? {
     switch self {
-    case .hugeN, .seed: return nil
+    case .hugeN, .seed, .worst: return nil
     default: return 64
     }
   }
@@ -76,7 +80,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     case .temperature: return "tau"
     case .hugeN: return "n"
     case .masked: return "masked share"
-    case .moderate, .special, .seed: return nil
+    case .moderate, .special, .seed, .worst: return nil
     }
   }
 
@@ -93,7 +97,7 @@ public enum CaseFamily: String, CaseIterable, Sendable, Codable {
     case .temperature: return "1e-3 to 1e4"
     case .hugeN: return "32768 to 262144"
     case .masked: return "0 to 0.9"
-    case .moderate, .special, .seed: return nil
+    case .moderate, .special, .seed, .worst: return nil
     }
   }
 }

@@ -85,6 +85,13 @@ public enum Generator {
     case .seed:
       let example = SeedExample.all[index]
       return make(example.logits(format).map(r), target: example.target, note: example.note)
+    case .worst:
+      let e = WorstData.entries[index]
+      let x = e.logits.map { $0.isFinite ? r(max(-top, min(top, $0))) : $0 }
+      var note = "\(e.op.rawValue) \(e.variant.rawValue) \(e.policy.rawValue): \(NumberText.ulp(e.ulp)) ULP"
+      if e.kind == .failure { note += ", \(e.status)" }
+      if e.format != format { note += " (a \(e.format.rawValue) row)" }
+      return make(x, target: e.target, note: note)
     }
   }
 

@@ -59,7 +59,7 @@ struct Findings {
     out += "Speed is not here: `softmax-lab bench` and [docs/kernels.md](../docs/kernels.md#speed).\n\n"
     out += "Files: [lse](lse.md), [softmax](softmax.md), [log-softmax](log-softmax.md), [cross-entropy](cross-entropy.md), "
     out += "[ce-gradient](ce-gradient.md) (tables of variant x family per format and policy), [elementary](elementary.md) "
-    out += "(the SIMD exp, log, log1p), "
+    out += "(the SIMD exp, log, log1p), [worst](worst.md) (the worst rows adversarial search found for each kernel, against its stated bound), "
     if literature { out += "[literature](literature.md) (the literature's claims held row by row: reproduced, refuted or not testable), " }
     if training { out += "[training](training.md) (softmax regression trained in each format: where precision breaks it; the batch mean as a reduction), " }
     if lowPrecision { out += "[low-precision](low-precision.md) (bfloat16, float16 and float32 accumulators; float8 probabilities; reported failures beside the lab's numbers), " }

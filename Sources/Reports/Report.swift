@@ -65,6 +65,7 @@ public enum Report {
     var files: [ReportFile] = []
     files.append(ReportFile(path: "baseline.json", content: Baseline(result, settings: plan.settings).json()))
     for op in Op.allCases { files.append(ReportFile(path: "\(op.rawValue).md", content: opReport(op, result, plan))) }
+    files.append(ReportFile(path: "worst.md", content: WorstReport.markdown(WorstData.entries)))
     files.append(ReportFile(path: "elementary.md", content: elementaryReport(elementary, exhaustive: exhaustive, count: elementaryCount)))
     let plots = Plots(result: result)
     files += plots.files

@@ -10,7 +10,7 @@ struct SoftmaxLab: ParsableCommand {
     commandName: "softmax-lab",
     abstract: "Measure the accuracy of softmax-family kernels against a correctly rounded MPFR reference.",
     version: "0.1.0",
-    subcommands: [ReportCommand.self, CheckCommand.self, EvalCommand.self, RunCommand.self, LossCommand.self, TrainCommand.self, CasesCommand.self, ElementaryCommand.self, MergeCommand.self, BenchCommand.self, ScoreCommand.self])
+    subcommands: [ReportCommand.self, CheckCommand.self, EvalCommand.self, RunCommand.self, LossCommand.self, TrainCommand.self, CasesCommand.self, ElementaryCommand.self, SearchCommand.self, MergeCommand.self, BenchCommand.self, ScoreCommand.self])
 
   /// Runs the command; a usage or input error prints one line on stderr (nothing on stdout) and
   /// exits with code 2.
