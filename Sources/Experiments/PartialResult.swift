@@ -10,12 +10,15 @@ public enum PartialKind: String, Sendable, CaseIterable {
   case run
   /// `softmax-lab elementary`: every sweep's tally (`ElementaryPart`).
   case elementary
+  /// `softmax-lab search`: the counts and kept rows of the shard's restarts (`SearchFiles`).
+  case search
 }
 
 /// What merging the parts of one job gives: what the job would have computed in one process.
 public enum MergedResult: Sendable {
   case run(RunResult, RunPlan)
   case elementary([ElementaryAccuracy])
+  case search(SearchPlan, SearchResult)
 }
 
 /// A file that is not a partial result, or parts that do not make one whole (one line).
@@ -157,6 +160,9 @@ public enum Merge {
       return .run(result, plan)
     case .elementary:
       return .elementary(try ElementaryPart.merge(headers))
+    case .search:
+      let (plan, result) = try SearchFiles.merge(headers)
+      return .search(plan, result)
     }
   }
 }

@@ -33,16 +33,16 @@ struct ShardOptions: ParsableArguments {
   static var command: String { (["softmax-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }
 }
 
-/// `softmax-lab merge`: the partial results of `run` or `elementary --shard i/N --partial PATH`,
+/// `softmax-lab merge`: the partial results of `run`, `elementary` or `search --shard i/N --partial PATH`,
 /// combined into what one process would have written.
 struct MergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
-    abstract: "Combine the partial results of sharded run or elementary jobs into what one process writes.",
+    abstract: "Combine the partial results of sharded run, elementary or search jobs into what one process writes.",
     discussion: """
       Give every part of one job (shards 0/N to N-1/N, in any order). The output is byte for byte \
-      what the job writes in one process: run's table, --json and --csv; elementary's table, or \
-      its JSON with --json -. Parts of different plans, a missing or repeated shard, or a file \
+      what the job writes in one process: run's table, --json and --csv; elementary's and search's \
+      table, or their JSON with --json. Parts of different plans, a missing or repeated shard, or a file \
       that is not a part are refused with one line on stderr.
       """)
 
@@ -80,7 +80,10 @@ struct MergeCommand: ParsableCommand {
     case .elementary(let results):
       if csv != nil { throw InputError("--csv: elementary results have a table and JSON only") }
       if let json { try emit(ElementaryOutput.json(results), to: json) }
-      table = ElementaryOutput.table(results)
+      table = ElementaryOutput.table(results)    case .search(let plan, let result):
+      if csv != nil { throw InputError("--csv: search results have a table and JSON only") }
+      if let json { try emit(SearchFiles.json(plan, result), to: json) }
+      table = SearchOutput.table(plan, result)
     }
     if json != "-" && csv != "-" { FileHandle.standardOutput.write(Data(table.utf8)) }
     FileHandle.standardError.write(Data("softmax-lab merge: \(parts.count) part\(parts.count == 1 ? "" : "s") merged\n".utf8))

@@ -74,7 +74,7 @@ struct SearchCommand: ParsableCommand {
       }
     })
     if let partial {
-      do { try writeAtomically(SearchFiles.json(plan, result, shard: shard), to: partial) } catch { throw InputError("cannot write \(partial): \(error)") }
+      do { try writeAtomically(SearchFiles.part(plan, result, shard: shard), to: partial) } catch { throw InputError("cannot write \(partial): \(error)") }
     }
     if keep { try keepEntries(plan, result) }
     let text = json ? SearchFiles.json(plan, result, shard: shard.isWhole ? nil : shard) : SearchOutput.table(plan, result)

@@ -3,6 +3,7 @@ import Cases
 import ExactReference
 import Experiments
 import Foundation
+import LabSupport
 import SoftmaxSpec
 import Testing
 
@@ -27,19 +28,26 @@ struct SearchTests {
   func shards(_ n: Int) throws {
     let plan = SearchTests.small
     let whole = SearchFiles.json(plan, try Search.run(plan, threads: 2))
-    var parts = try (0..<n).map { i -> SearchFiles.Partial in
-      // The same JSON a shard's --partial file holds (the shard's type is LabSupport's Shard).
-      let text = SearchFiles.json(plan, try Search.run(plan, shard: .init(index: i, count: n)!, threads: 1),
-                                  shard: .init(index: i, count: n)!)
-      return try SearchFiles.partial(text, name: "part\(i)")
+    var parts = try (0..<n).map { i -> (name: String, text: String) in
+      let shard = Shard(index: i, count: n)!
+      return ("part\(i)", SearchFiles.part(plan, try Search.run(plan, shard: shard, threads: 1), shard: shard))
     }
     var rng = SystemRandomNumberGenerator()
     parts.shuffle(using: &rng)
-    let (mergedPlan, merged) = try SearchFiles.merged(parts)
+    guard case .search(let mergedPlan, let merged) = try Merge.merge(parts) else {
+      Issue.record("the parts of a search merged into another kind of result")
+      return
+    }
     #expect(mergedPlan == plan)
     #expect(SearchFiles.json(mergedPlan, merged) == whole)
     if n > 1 {
-      #expect(throws: SearchError.self) { try SearchFiles.merged(Array(parts.dropFirst())) }
+      // A missing shard; a shard of another search (another seed) in place of shard 0.
+      #expect(throws: PartialResultError.self) { try Merge.merge(Array(parts.dropFirst())) }
+      var other = plan
+      other.seed = 8
+      let shard = Shard(index: 0, count: n)!
+      let stranger = ("stranger", SearchFiles.part(other, try Search.run(other, shard: shard, threads: 1), shard: shard))
+      #expect(throws: PartialResultError.self) { try Merge.merge([stranger] + parts.filter { $0.name != "part0" }) }
     }
   }
 
