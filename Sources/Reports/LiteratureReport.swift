@@ -190,7 +190,7 @@ struct LiteratureReport {
   func onlineRows() -> [(Format, CaseFamily, Op, Double?, Double?, Double?, Double)] {
     var rows: [(Format, CaseFamily, Op, Double?, Double?, Double?, Double)] = []
     for format in LiteratureStudy.defaultFormats {
-      for family in CaseFamily.allCases {
+      for family in LiteratureStudy.defaultFamilies {
         for op in LiteratureReport.onlineOps {
           let key = { (v: Variant) in GroupKey(kernel: .simd, op: op, variant: v, format: format, policy: .native, family: family) }
           let online = result.rowsByGroup[key(.online)] ?? [], fused = result.rowsByGroup[key(.fused)] ?? []

@@ -141,7 +141,7 @@ public enum Format: String, CaseIterable, Sendable, Codable {
 
   /// The format's ulp at `value` (finite, > 0): 2^(max(floor(log2 value), emin) - p + 1), the
   /// distance from a value of the format to the next one above it.
-  func ulp(above value: Double) -> Double {
+  public func ulp(above value: Double) -> Double {
     Double(sign: .plus, exponent: max(Int(value.exponent), minExponent) - precision + 1, significand: 1)
   }
 

@@ -40,9 +40,34 @@ struct WorstReportTests {
       Kernels.run(kind, op, variant, row, format, policy, target)!.map { _ in 0 }
     })
     #expect(worse.contains("## softmax") && worse.contains("float32 wide underflow of 0x1p-149 (subnormal)"))
-    #expect(WorstReport.statedBound(.softmax, .accurate, .float64, .wide) == 3)
-    #expect(WorstReport.statedBound(.lse, .accurate, .bfloat16, .native) == nil)
-    #expect(WorstReport.statedBound(.lse, .fused, .float32, .wide) == nil)
+  }
+
+  /// A kept row of `accurate` with the given op, format, policy, logits and exact value.
+  static func kept(_ op: Op, _ format: Format, _ policy: Policy, _ logits: [Double], exact: Double,
+                   variant: Variant = .accurate) -> WorstEntry {
+    WorstEntry(op: op, variant: variant, format: format, policy: policy, kind: .maxULP, logits: logits, target: 0, ulp: 0,
+               index: 0, status: "correct", computed: exact, exact: exact, command: "c", seed: 1, id: "0.0", evaluated: 1)
+  }
+
+  @Test("the stated bounds: accurate only, wide and float64, normal results; lse's grows where m + L cancels")
+  func statedBounds() {
+    func k(_ op: Op, _ f: Format, _ p: Policy, _ x: [Double], exact: Double, variant: Variant = .accurate) -> WorstEntry {
+      WorstReportTests.kept(op, f, p, x, exact: exact, variant: variant)
+    }
+    #expect(WorstReport.statedBound(k(.softmax, .float64, .native, [0, 0], exact: 0.5)) == 12)
+    #expect(WorstReport.statedBound(k(.logSoftmax, .float64, .wide, [0, 0], exact: -0.5)) == 10)
+    #expect(WorstReport.statedBound(k(.softmax, .float32, .wide, [0, 0], exact: 0.5)) == 1)
+    #expect(WorstReport.statedBound(k(.softmax, .float32, .native, [0, 0], exact: 0.5)) == nil)
+    #expect(WorstReport.statedBound(k(.softmax, .float64, .native, [0, -800], exact: 0x1p-1060)) == nil)  // subnormal
+    #expect(WorstReport.statedBound(k(.lse, .bfloat16, .native, [0, 0], exact: 0.6931471805599453)) == nil)
+    #expect(WorstReport.statedBound(k(.lse, .float32, .wide, [0, 0], exact: 0.6931471805599453, variant: .fused)) == nil)
+    // lse of [100, 100] = 100 + log 2: L is small beside |lse|, the bound barely above 1 ULP. lse of
+    // two logits -log 2 (rounded) is about 1e-17 while L = log 2: m + L cancels, the bound is millions of ULP.
+    let far = WorstReport.statedBound(k(.lse, .float64, .native, [100, 100], exact: 100.69314718055995))!
+    #expect(far > 1 && far < 1.1)
+    let near = WorstReport.statedBound(k(.lse, .float64, .native, [-0.6931471805599453, -0.6931471805599453],
+                                         exact: 2.3190468138462996e-17))!
+    #expect(near > 1e6)
   }
 
   @Test("the worst family runs, goes into a baseline, and check finds nothing worse against it")
