@@ -62,7 +62,7 @@ public enum WorstReport {
       let rows = entries.filter { $0.op == op }
       guard !rows.isEmpty else { continue }
       out += "\n## \(op.rawValue)\n\n"
-      var broken: [String] = [], held: [String] = [], failed: [String] = []
+      var broken: [String] = [], held: [String] = [], failed: [String] = [], outside: [String] = []
       out += "| format | policy | variant | kind | found (ULP) | now (ULP) | failure now | exact value | bound | rows | id | command |\n"
       out += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
       for e in rows {
@@ -70,6 +70,9 @@ public enum WorstReport {
         let bound = statedBound(e)
         let status = now.failure?.rawValue ?? "-"
         let subnormal = e.exact != 0 && abs(e.exact) < e.format.leastNormalMagnitude
+        if bound == nil, hasStatedBounds(e), e.kind == .maxULP {
+          outside.append("\(e.format.rawValue) \(e.policy.rawValue) \(NumberText.ulp(now.ulp)) ULP at \(Format.hexadecimal(e.exact))")
+        }
         if let bound, e.kind == .maxULP {
           let name = "\(e.format.rawValue) \(e.policy.rawValue) (\(e.evaluated) rows)"
           if (now.ulp ?? 0) > bound || now.failure != nil {
@@ -89,6 +92,7 @@ public enum WorstReport {
       if held.isEmpty && broken.isEmpty { out += "no kept row has a stated bound.\n" }
       if !held.isEmpty { out += "holds in \(held.joined(separator: ", "))" + (broken.isEmpty ? ".\n" : "; ") }
       if !broken.isEmpty { out += "exceeded in \(broken.joined(separator: ", ")).\n" }
+      if !outside.isEmpty { out += "Worst rows at subnormal results, outside the bounds' hypothesis: \(outside.joined(separator: ", ")).\n" }
       if !failed.isEmpty { out += "Overflow, underflow or NaN where the result is representable: \(failed.joined(separator: ", ")).\n" }
     }
     return out
