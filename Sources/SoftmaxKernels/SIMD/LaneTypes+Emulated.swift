@@ -197,6 +197,7 @@ public enum EmulatedNative<S: EmulatedStorage>: EmulatedLanes {
 
 /// `wide` in an emulated format: Float lanes, rounded to the format once, on store.
 public enum EmulatedWide<S: EmulatedStorage>: EmulatedLanes {
+  @inlinable public static var specializesPasses: Bool { S.self == BFloat16.self }
   public typealias Storage = S
   public typealias V = SIMD16<Float>
   @inlinable @inline(__always) public static func round(_ v: V) -> V { v }

@@ -30,6 +30,7 @@ public enum Float16Native: Lanes {
 
 /// float16 wide: Float lanes, rounded to Float16 once, on store.
 public enum Float16Wide: Lanes {
+  @inlinable public static var specializesPasses: Bool { true }
   public typealias Storage = Float16
   public typealias V = SIMD16<Float>
   public static var width: Int { 16 }
@@ -46,6 +47,7 @@ public enum Float16Wide: Lanes {
 
 /// float32 native: Float lanes.
 public enum Float32Native: Lanes {
+  @inlinable public static var specializesPasses: Bool { true }
   @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = Float
   public typealias V = SIMD16<Float>
@@ -63,6 +65,7 @@ public enum Float32Native: Lanes {
 
 /// float32 wide: Double lanes, rounded to Float once, on store.
 public enum Float32Wide: Lanes {
+  @inlinable public static var specializesPasses: Bool { true }
   public typealias Storage = Float
   public typealias V = SIMD8<Double>
   public static var width: Int { 8 }
@@ -88,6 +91,7 @@ public enum Float32Wide: Lanes {
 
 /// float64 (native; its wide is the same): Double lanes.
 public enum Float64Native: Lanes {
+  @inlinable public static var specializesPasses: Bool { true }
   @inlinable public static var storesExactly: Bool { true }
   public typealias Storage = Double
   public typealias V = SIMD8<Double>

@@ -52,10 +52,17 @@ public protocol Lanes: SendableMetatype {
   /// policies: their results are already storage values; a wide policy's are not): kernels may
   /// then keep such values in the output row and read them back instead of computing them again.
   static var storesExactly: Bool { get }
+  /// Whether the batch kernels get passes specialized for the hot (op, variant, summation)
+  /// combinations, with the output mode, the summation and the max pass's index tracking fixed
+  /// at compile time (`withRecipe`); the other lane types run the passes that read them at run
+  /// time (same bits, less code to compile). The formats' native float32 and float64, and the
+  /// wide float16, float32 and bfloat16.
+  static var specializesPasses: Bool { get }
 }
 
 extension Lanes {
   @inlinable public static var storesExactly: Bool { false }
+  @inlinable public static var specializesPasses: Bool { false }
 
   /// A vector with every lane `x`.
   @inlinable @inline(__always)

@@ -14,17 +14,16 @@ struct Carry<L: Lanes, Value>: RowPass {
   @inlinable @inline(__always) func step(_ v: L.V, at i: Int, count: Int) {}
 }
 
-/// m = max_j x_j (NaN ignored); with `trackIndex`, also the first index k with x_k = m.
+/// m = max_j x_j (NaN ignored); with `WithIndex`, also the first index k with x_k = m.
 @usableFromInline
-struct MaxPass<L: Lanes>: RowPass {
+struct MaxPass<L: Lanes, Track: Choice>: RowPass where Track.Value == Bool {
   @usableFromInline var acc: L.V
   /// Per lane, the index of the vector where the lane's maximum was first seen.
   @usableFromInline var base: L.V
-  @usableFromInline let trackIndex: Bool
-  @inlinable init(trackIndex: Bool) {
+  @inlinable var trackIndex: Bool { Track.fixed ?? true }
+  @inlinable init() {
     acc = L.splat(-.infinity)
     base = L.splat(0)
-    self.trackIndex = trackIndex
   }
 
   @inlinable @inline(__always)
@@ -68,10 +67,10 @@ extension SumTerm {
 /// The sum of a term over the row by a `SIMDSummation` (pairwise, which is not a stream, is summed
 /// over the whole row when the pass is made).
 @usableFromInline
-struct SumPass<T: SumTerm>: RowPass {
+struct SumPass<T: SumTerm, K: Choice>: RowPass where K.Value == SIMDSummation {
   @usableFromInline typealias L = T.L
   @usableFromInline let term: T
-  @usableFromInline var sum: SummationStream<T.L>
+  @usableFromInline var sum: SummationStream<T.L, K>
   @usableFromInline var pairwiseTotal: L.V.Scalar?
 
   @inlinable
@@ -84,7 +83,7 @@ struct SumPass<T: SumTerm>: RowPass {
 
   @inlinable @inline(__always)
   mutating func step(_ v: L.V, at i: Int, count: Int) {
-    if pairwiseTotal == nil {
+    if sum.kind != .pairwise {  // a constant unless K is Runtime
       let e = term(v, at: i)
       sum.add(e, count: count)
       term.keep(e, at: i, count: count)
@@ -139,8 +138,10 @@ struct NaiveRecipe<L: Lanes>: RowRecipe {
     self.summation = summation
   }
   @inlinable func first(_ row: RowRef<L>) -> Idle<L> { Idle() }
-  @inlinable func second(_ row: RowRef<L>, after: Idle<L>) -> SumPass<ExpTerm<L>> { SumPass(ExpTerm(), summation, row) }
-  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ExpTerm<L>>) -> NaiveOutput<L> {
+  @inlinable func second(_ row: RowRef<L>, after: Idle<L>) -> SumPass<ExpTerm<L>, Runtime<SIMDSummation>> {
+    SumPass(ExpTerm(), summation, row)
+  }
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ExpTerm<L>, Runtime<SIMDSummation>>) -> NaiveOutput<L> {
     NaiveOutput(op, L.splat(sum.total), row)
   }
 }
@@ -176,31 +177,51 @@ struct NaiveOutput<L: Lanes>: RowPass {
 
 // MARK: shifted, fused, division-free, chained, online
 
+/// `M` fixes the output mode and `K` the summation at compile time, or leaves them to run time
+/// (`Runtime`).
 @usableFromInline
-struct ShiftedRecipe<L: Lanes>: RowRecipe {
+struct ShiftedRecipe<L: Lanes, M: Choice, K: Choice>: RowRecipe where M.Value == ShiftedMode, K.Value == SIMDSummation {
   @usableFromInline let op: Op, variant: Variant, summation: SIMDSummation
   @inlinable init(_ op: Op, _ variant: Variant, _ summation: SIMDSummation) {
     self.op = op
     self.variant = variant
     self.summation = summation
   }
-  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L> { MaxPass(trackIndex: false) }
-  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L>) -> SumPass<ShiftedExpTerm<L>> {
+  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L, WithoutIndex> { MaxPass() }
+  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L, WithoutIndex>) -> SumPass<ShiftedExpTerm<L>, K> {
     // Softmax and its gradient need exp(x_i - m) again in the output pass: the streamed sums keep
     // them in the output row.
     let keep = (op == .softmax || op == .ceGradient) && variant != .divisionFree && summation != .pairwise
     return SumPass(ShiftedExpTerm(L.splat(max.maximum), keep: keep ? row.out : nil), summation, row)
   }
-  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ShiftedExpTerm<L>>) -> ShiftedOutput<L> {
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ShiftedExpTerm<L>, K>) -> ShiftedOutput<L, M> {
     ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row, kept: sum.term.kept != nil)
   }
 }
 
-/// The outputs of shifted, fused, division-free, chained and online from m and s.
+/// What the output pass of shifted, fused, division-free, chained and online writes per element.
 @usableFromInline
-struct ShiftedOutput<L: Lanes>: RowPass {
-  @usableFromInline enum Mode { case none, softmax, divisionFree, logOfSoftmax, logSoftmax, gradient, chained }
-  @usableFromInline let mode: Mode
+enum ShiftedMode: Sendable {
+  case none, softmax, divisionFree, logOfSoftmax, logSoftmax, gradient, chained
+
+  @inlinable init(_ op: Op, _ variant: Variant) {
+    switch (op, variant) {
+    case (.lse, _), (.crossEntropy, _): self = .none
+    case (.softmax, .divisionFree): self = .divisionFree
+    case (.softmax, _): self = .softmax
+    case (.logSoftmax, .shifted): self = .logOfSoftmax
+    case (.logSoftmax, _): self = .logSoftmax
+    case (.ceGradient, .chained): self = .chained
+    case (.ceGradient, _): self = .gradient
+    }
+  }
+}
+
+/// The outputs of shifted, fused, division-free, chained and online from m and s; the mode is
+/// `M`'s, or the stored one when `M` is `Runtime`.
+@usableFromInline
+struct ShiftedOutput<L: Lanes, M: Choice>: RowPass where M.Value == ShiftedMode {
+  @usableFromInline let mode: ShiftedMode
   @usableFromInline let m: L.V, s: L.V, logS: L.V, lse: L.V
   @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
   /// chained: g_t = -1/p_t and sum_j g_j p_j.
@@ -221,16 +242,13 @@ struct ShiftedOutput<L: Lanes>: RowPass {
     let xt = L.splat(L.V.Scalar(row.x[t].double))
     /// p_t, for shifted's cross-entropy and chained's gradient only.
     func pt() -> L.V { L.round(L.exp(L.round(xt - m)) / s) }
+    mode = ShiftedMode(op, variant)
+    assert(M.fixed == nil || M.fixed == mode)
     switch (op, variant) {
-    case (.lse, _): mode = .none; L.store(lse, out, count: 1)
-    case (.crossEntropy, .shifted): mode = .none; L.store(L.round(-L.log(pt())), out, count: 1)
-    case (.crossEntropy, _): mode = .none; L.store(L.round(lse - xt), out, count: 1)
-    case (.softmax, .divisionFree): mode = .divisionFree
-    case (.softmax, _): mode = .softmax
-    case (.logSoftmax, .shifted): mode = .logOfSoftmax
-    case (.logSoftmax, _): mode = .logSoftmax
-    case (.ceGradient, .chained): mode = .chained
-    case (.ceGradient, _): mode = .gradient
+    case (.lse, _): L.store(lse, out, count: 1)
+    case (.crossEntropy, .shifted): L.store(L.round(-L.log(pt())), out, count: 1)
+    case (.crossEntropy, _): L.store(L.round(lse - xt), out, count: 1)
+    default: break
     }
     if mode == .chained {
       let p = pt()
@@ -251,7 +269,7 @@ struct ShiftedOutput<L: Lanes>: RowPass {
   @inlinable @inline(__always)
   func step(_ v: L.V, at i: Int, count: Int) {
     let y: L.V
-    switch mode {
+    switch M.fixed ?? mode {
     case .none: return
     case .softmax: y = p(v, at: i, count: count)
     case .divisionFree: y = L.exp(L.round(v - lse))
@@ -267,12 +285,12 @@ struct ShiftedOutput<L: Lanes>: RowPass {
 }
 
 @usableFromInline
-struct OnlineRecipe<L: Lanes>: RowRecipe {
+struct OnlineRecipe<L: Lanes, M: Choice>: RowRecipe where M.Value == ShiftedMode {
   @usableFromInline let op: Op
   @inlinable init(_ op: Op) { self.op = op }
   @inlinable func first(_ row: RowRef<L>) -> OnlinePass<L> { OnlinePass() }
   @inlinable func second(_ row: RowRef<L>, after pass: OnlinePass<L>) -> Carry<L, (m: L.V, s: L.V)> { Carry(pass.merged) }
-  @inlinable func output(_ row: RowRef<L>, after c: Carry<L, (m: L.V, s: L.V)>) -> ShiftedOutput<L> {
+  @inlinable func output(_ row: RowRef<L>, after c: Carry<L, (m: L.V, s: L.V)>) -> ShiftedOutput<L, M> {
     ShiftedOutput(op, .fused, m: c.value.m, s: c.value.s, row)
   }
 }
@@ -362,18 +380,19 @@ struct TwoPassOutput<L: Lanes>: RowPass {
 
 // MARK: accurate
 
+/// `O` fixes the operation and `K` the summation at compile time, or leaves them to run time.
 @usableFromInline
-struct AccurateRecipe<L: Lanes>: RowRecipe {
+struct AccurateRecipe<L: Lanes, O: Choice, K: Choice>: RowRecipe where O.Value == Op, K.Value == SIMDSummation {
   @usableFromInline let op: Op, summation: SIMDSummation
   @inlinable init(_ op: Op, _ summation: SIMDSummation) {
     self.op = op
     self.summation = summation
   }
-  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L> { MaxPass(trackIndex: true) }
-  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L>) -> SumPass<AccurateTerm<L>> {
+  @inlinable func first(_ row: RowRef<L>) -> MaxPass<L, WithIndex> { MaxPass() }
+  @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L, WithIndex>) -> SumPass<AccurateTerm<L>, K> {
     SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n)), summation, row)
   }
-  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<AccurateTerm<L>>) -> AccurateOutput<L> {
+  @inlinable func output(_ row: RowRef<L>, after sum: SumPass<AccurateTerm<L>, K>) -> AccurateOutput<L, O> {
     AccurateOutput(op, sum.term, sPrime: L.splat(sum.total), row)
   }
 }
@@ -405,12 +424,13 @@ struct AccurateTerm<L: Lanes>: SumTerm {
 /// p_i = e_i / (1 + s'), p_k = 1/(1 + s'); gradient at t: -(1 + (s' - e_t))/(1 + s'), or
 /// -s'/(1 + s') at t = k.
 @usableFromInline
-struct AccurateOutput<L: Lanes>: RowPass {
+struct AccurateOutput<L: Lanes, O: Choice>: RowPass where O.Value == Op {
   @usableFromInline let op: Op, term: AccurateTerm<L>, l: L.V, total: L.V, atTarget: L.V
   @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int
 
   @inlinable
   init(_ op: Op, _ term: AccurateTerm<L>, sPrime sp: L.V, _ row: RowRef<L>) {
+    assert(O.fixed == nil || O.fixed == op)
     self.op = op
     self.term = term
     l = L.log1p(sp)
@@ -442,7 +462,7 @@ struct AccurateOutput<L: Lanes>: RowPass {
   @inlinable @inline(__always)
   func step(_ v: L.V, at i: Int, count: Int) {
     let y: L.V
-    switch op {
+    switch O.fixed ?? op {
     case .logSoftmax:
       let d = term.split(v)
       y = L.round(L.round(d.hi - l) + d.lo)

@@ -146,3 +146,52 @@ extension SIMDKernels {
     sweep(&last, row(r + 1).x, n)
   }
 }
+
+// MARK: Choices fixed at compile time
+
+/// A value a pass would otherwise read at run time on every step (the summation, the output
+/// mode, whether the max pass tracks the index), fixed by a type: `fixed` is the value, or nil
+/// for "the one stored in the pass" (`Runtime`). Once specialized, the pass's `switch` on
+/// `Choice.fixed ?? stored` folds to one case, so the hot loop neither tests nor jumps on it.
+@usableFromInline
+protocol Choice {
+  associatedtype Value
+  static var fixed: Value? { get }
+}
+
+/// The value stored in the pass, read at run time.
+@usableFromInline
+enum Runtime<Value>: Choice {
+  @inlinable static var fixed: Value? { nil }
+}
+
+@usableFromInline enum LaneParallelSum: Choice {
+  @inlinable static var fixed: SIMDSummation? { .laneParallel }
+}
+@usableFromInline enum CompensatedSum: Choice {
+  @inlinable static var fixed: SIMDSummation? { .compensated }
+}
+@usableFromInline enum WithIndex: Choice {
+  @inlinable static var fixed: Bool? { true }
+}
+@usableFromInline enum WithoutIndex: Choice {
+  @inlinable static var fixed: Bool? { false }
+}
+@usableFromInline enum LogSoftmaxOp: Choice {
+  @inlinable static var fixed: Op? { .logSoftmax }
+}
+@usableFromInline enum SoftmaxOp: Choice {
+  @inlinable static var fixed: Op? { .softmax }
+}
+@usableFromInline enum GradientOp: Choice {
+  @inlinable static var fixed: Op? { .ceGradient }
+}
+@usableFromInline enum LogSoftmaxMode: Choice {
+  @inlinable static var fixed: ShiftedMode? { .logSoftmax }
+}
+@usableFromInline enum SoftmaxMode: Choice {
+  @inlinable static var fixed: ShiftedMode? { .softmax }
+}
+@usableFromInline enum GradientMode: Choice {
+  @inlinable static var fixed: ShiftedMode? { .gradient }
+}

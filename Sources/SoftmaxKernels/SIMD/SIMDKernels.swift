@@ -35,7 +35,7 @@ public enum SIMDKernels {
   /// m = max_j x_j (NaN ignored).
   @inlinable
   public static func maximum<L: Lanes>(_: L.Type, _ x: UnsafePointer<L.Storage>, _ n: Int) -> L.V.Scalar {
-    var pass = MaxPass<L>(trackIndex: false)
+    var pass = MaxPass<L, WithoutIndex>()
     sweep(&pass, x, n)
     return pass.maximum
   }
@@ -51,7 +51,7 @@ public enum SIMDKernels {
   @inlinable @inline(__always)
   public static func sum<L: Lanes>(_: L.Type, _ n: Int, _ summation: SIMDSummation, _ term: (Int, Int) -> L.V) -> L.V.Scalar {
     if summation == .pairwise { return pairwise(L.self, 0, n, term) }
-    var stream = SummationStream<L>(summation)
+    var stream = SummationStream<L, Runtime<SIMDSummation>>(summation)
     var i = 0
     while i < n {
       let count = min(L.width, n - i)
@@ -131,16 +131,48 @@ public enum SIMDKernels {
     func run<R: RowRecipe>(_ recipe: R) where R.L == L
   }
 
-  /// The recipe of a variant for an operation: the one place a variant chooses its passes.
+  /// The recipe of a variant for an operation: the one place a variant chooses its passes. For
+  /// the lane types that `specializesPasses`, the hot combinations (the default summation;
+  /// log-softmax, softmax and the gradient) get passes with these fixed at compile time; the
+  /// others read them at run time. The operations are the same either way, and so are the bits.
   @inlinable
   static func withRecipe<L: Lanes, T: RecipeTask>(_: L.Type, _ op: Op, _ variant: Variant, _ summation: SIMDSummation, _ task: T)
   where T.L == L {
+    typealias AnySum = Runtime<SIMDSummation>
+    let fixed = L.specializesPasses && summation == .default(for: variant)
     switch variant {
     case .naive: task.run(NaiveRecipe<L>(op, summation))
-    case .shifted, .fused, .divisionFree, .chained: task.run(ShiftedRecipe<L>(op, variant, summation))
-    case .online: task.run(OnlineRecipe<L>(op))
+    case .shifted, .fused, .divisionFree, .chained:
+      func run<M: Choice, K: Choice>(_: M.Type, _: K.Type) where M.Value == ShiftedMode, K.Value == SIMDSummation {
+        task.run(ShiftedRecipe<L, M, K>(op, variant, summation))
+      }
+      guard fixed else { return run(Runtime<ShiftedMode>.self, AnySum.self) }
+      switch ShiftedMode(op, variant) {
+      case .logSoftmax: run(LogSoftmaxMode.self, LaneParallelSum.self)
+      case .softmax: run(SoftmaxMode.self, LaneParallelSum.self)
+      case .gradient: run(GradientMode.self, LaneParallelSum.self)
+      default: run(Runtime<ShiftedMode>.self, LaneParallelSum.self)
+      }
+    case .online:
+      guard L.specializesPasses else { return task.run(OnlineRecipe<L, Runtime<ShiftedMode>>(op)) }
+      switch ShiftedMode(op, .fused) {
+      case .logSoftmax: task.run(OnlineRecipe<L, LogSoftmaxMode>(op))
+      case .softmax: task.run(OnlineRecipe<L, SoftmaxMode>(op))
+      case .gradient: task.run(OnlineRecipe<L, GradientMode>(op))
+      default: task.run(OnlineRecipe<L, Runtime<ShiftedMode>>(op))
+      }
     case .twoPass: task.run(TwoPassRecipe<L>(op))
-    case .accurate: task.run(AccurateRecipe<L>(op, summation))
+    case .accurate:
+      func run<O: Choice, K: Choice>(_: O.Type, _: K.Type) where O.Value == Op, K.Value == SIMDSummation {
+        task.run(AccurateRecipe<L, O, K>(op, summation))
+      }
+      guard fixed else { return run(Runtime<Op>.self, AnySum.self) }
+      switch op {
+      case .logSoftmax: run(LogSoftmaxOp.self, CompensatedSum.self)
+      case .softmax: run(SoftmaxOp.self, CompensatedSum.self)
+      case .ceGradient: run(GradientOp.self, CompensatedSum.self)
+      default: run(Runtime<Op>.self, CompensatedSum.self)
+      }
     }
   }
 
@@ -153,13 +185,16 @@ public enum SIMDKernels {
 }
 
 /// A sum streamed one vector at a time by a `SIMDSummation` other than `pairwise` (see
-/// `SIMDSummation` for each one's order of operations).
+/// `SIMDSummation` for each one's order of operations): `K`'s, or `summation` when `K` is `Runtime`.
 @usableFromInline
-struct SummationStream<L: Lanes> {
+struct SummationStream<L: Lanes, K: Choice> where K.Value == SIMDSummation {
   @usableFromInline let summation: SIMDSummation
+  /// The summation, a constant once specialized unless `K` is `Runtime`.
+  @inlinable var kind: SIMDSummation { K.fixed ?? summation }
   @usableFromInline var scalar: L.V.Scalar
   @usableFromInline var acc: L.V, c: L.V
   @inlinable init(_ summation: SIMDSummation) {
+    assert(K.fixed == nil || K.fixed == summation)
     self.summation = summation
     scalar = 0
     acc = L.splat(0)
@@ -169,7 +204,7 @@ struct SummationStream<L: Lanes> {
   /// Adds the first `count` lanes of e (the others are 0).
   @inlinable @inline(__always)
   mutating func add(_ e: L.V, count: Int) {
-    switch summation {
+    switch kind {
     case .sequential:
       for j in 0..<count { scalar = L.roundScalar(scalar + e[j]) }
     case .laneParallel, .pairwise:
@@ -185,7 +220,7 @@ struct SummationStream<L: Lanes> {
   }
 
   @inlinable var total: L.V.Scalar {
-    switch summation {
+    switch kind {
     case .sequential: return scalar
     case .laneParallel, .pairwise: return SIMDKernels.lanesInOrder(L.self, acc)
     case .compensated:
