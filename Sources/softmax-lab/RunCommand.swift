@@ -76,8 +76,9 @@ struct RunCommand: ParsableCommand {
     if json != "-" && csv != "-" {
       FileHandle.standardOutput.write(Data(RunOutput.table(result, plan).utf8))
     }
-    let note = String(format: "softmax-lab run: %d rows, %d reference values (%.4g%% through MPFR), %d threads, %.1f s\n",
-                      result.rows, result.referenceValues, 100 * result.mpfrShare, threadOptions.threads, seconds)
+    let threads = threadOptions.threads == 1 ? "1 thread" : "\(threadOptions.threads) threads"
+    let note = String(format: "softmax-lab run: %d rows, %d reference values (%.4g%% through MPFR), ", result.rows,
+                      result.referenceValues, 100 * result.mpfrShare) + threads + String(format: ", %.1f s\n", seconds)
     FileHandle.standardError.write(Data(note.utf8))
   }
 }

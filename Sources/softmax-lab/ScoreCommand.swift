@@ -89,8 +89,9 @@ struct ScoreCommand: ParsableCommand {
     // The time, on a terminal only: a CI's stderr holds nothing but the violations.
     let values = groups.reduce(0) { $0 + $1.aggregate.count }
     if bar.isActive {
-      FileHandle.standardError.write(Data(String(format: "softmax-lab score: %d rows, %d values, %d threads, %.1f s\n",
-                                                 rows.count, values, threadOptions.threads, Date().timeIntervalSince(start)).utf8))
+      let threads = threadOptions.threads == 1 ? "1 thread" : "\(threadOptions.threads) threads"
+      let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
+      FileHandle.standardError.write(Data("softmax-lab score: \(rows.count) rows, \(values) values, \(threads), \(seconds) s\n".utf8))
     }
     let mixed = delivery.isIdentity(for: logitsFormat) ? nil : delivery
     if let json {
