@@ -174,9 +174,14 @@ public struct PeersStudy: Sendable {
       guard b.element < b.op.outputCount(rowLength: logits.count), b.target < logits.count else {
         throw PeersError("bug report \(b.id): element \(b.element) or target \(b.target) is out of range for \(logits.count) logits")
       }
+      // The exact value of the element rounded to each format an output came in, evaluated once per format.
+      var exactIn: [Format: ExactValue?] = [:]
       func exact(_ delivered: Format) throws -> ExactValue? {
+        if let known = exactIn[delivered] { return known }
         let row = try Reference.evaluate(logits, format: b.format, outputFormat: delivered, target: b.target, operations: [b.op])
-        return row.undefined ? nil : row.results[b.op]![b.element]
+        let value = row.undefined ? nil : row.results[b.op]![b.element]
+        exactIn[delivered] = value
+        return value
       }
       var cells: [BugCell] = []
       for out in data.outputs where out.set == b.set && out.op == b.op {
