@@ -390,21 +390,32 @@ struct AccurateRecipe<L: Lanes, O: Choice, K: Choice>: RowRecipe where O.Value =
   }
   @inlinable func first(_ row: RowRef<L>) -> MaxPass<L, WithIndex> { MaxPass() }
   @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L, WithIndex>) -> SumPass<AccurateTerm<L>, K> {
-    SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n)), summation, row)
+    // Softmax and its gradient need e_i again in the output pass: the streamed sums keep them in
+    // the output row (as the shifted recipes do).
+    let keep = (op == .softmax || op == .ceGradient) && summation != .pairwise
+    return SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n), keep: keep ? row.out : nil), summation, row)
   }
   @inlinable func output(_ row: RowRef<L>, after sum: SumPass<AccurateTerm<L>, K>) -> AccurateOutput<L, O> {
     AccurateOutput(op, sum.term, sPrime: L.splat(sum.total), row)
   }
 }
 
-/// d = x - m as hi + lo (TwoSum) and e = exp(d_hi)(1 + d_lo); the sum leaves out k.
+/// d = x - m as hi + lo (TwoSum) and e = exp(d_hi)(1 + d_lo); the sum leaves out k. With `keep`,
+/// each term is also stored at its place in the row's output, for the output pass to read back
+/// (only when `L.storesExactly`, as `ShiftedExpTerm`; lane k holds 0 there, and the output
+/// replaces it).
 @usableFromInline
 struct AccurateTerm<L: Lanes>: SumTerm {
   @usableFromInline let minusM: L.V, k: Int, lane: L.V
-  @inlinable init(m: L.V.Scalar, k: Int) {
+  @usableFromInline let kept: UnsafeMutablePointer<L.Storage>?
+  @inlinable init(m: L.V.Scalar, k: Int, keep: UnsafeMutablePointer<L.Storage>? = nil) {
     minusM = L.splat(-m)
     self.k = k
     lane = SIMDKernels.iota(L.self)
+    kept = L.storesExactly ? keep : nil
+  }
+  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) {
+    if let kept { L.store(term, kept + i, count: count) }
   }
   /// Masked lanes give d_lo = 0, e = 0.
   @inlinable @inline(__always)
@@ -454,9 +465,12 @@ struct AccurateOutput<L: Lanes, O: Choice>: RowPass where O.Value == Op {
     }
   }
 
+  /// p for the vector at i: from the e_i the sum pass kept when there are (lane k is replaced
+  /// either way), else from e_i computed again.
   @inlinable @inline(__always)
-  func p(_ v: L.V, at i: Int) -> L.V {
-    L.round(term.split(v).e / total).replacing(with: L.round(L.splat(1) / total), where: lanes(L.self, term.lane, at: i, are: term.k))
+  func p(_ v: L.V, at i: Int, count: Int) -> L.V {
+    let e = term.kept.map { L.load($0 + i, count: count, fill: 0) } ?? term.split(v).e
+    return L.round(e / total).replacing(with: L.round(L.splat(1) / total), where: lanes(L.self, term.lane, at: i, are: term.k))
   }
 
   @inlinable @inline(__always)
@@ -466,8 +480,8 @@ struct AccurateOutput<L: Lanes, O: Choice>: RowPass where O.Value == Op {
     case .logSoftmax:
       let d = term.split(v)
       y = L.round(L.round(d.hi - l) + d.lo)
-    case .softmax: y = p(v, at: i)
-    case .ceGradient: y = p(v, at: i).replacing(with: atTarget, where: lanes(L.self, term.lane, at: i, are: t))
+    case .softmax: y = p(v, at: i, count: count)
+    case .ceGradient: y = p(v, at: i, count: count).replacing(with: atTarget, where: lanes(L.self, term.lane, at: i, are: t))
     case .lse, .crossEntropy: return
     }
     L.store(y, out + i, count: count)
