@@ -3,8 +3,9 @@ import SoftmaxKernels
 import SoftmaxSpec
 import Testing
 
-/// Softmax and its gradient keep exp(x_i - m) in the output row during the sum pass and read it
-/// back in the output pass (native policies): the results must be the bits of computing exp again.
+/// Softmax and its gradient keep exp(x_i - m) (`accurate`: e_i = exp(d_hi)(1 + d_lo)) in the output
+/// row during the sum pass and read it back in the output pass (native policies): the results must
+/// be the bits of computing it again.
 @Suite("SIMD kernels: exponentials kept in the output row")
 struct KeptExpTests {
   /// Softmax by `variant` against p_i = round(exp(round(x_i - m)) / s), each exp computed again,
@@ -46,5 +47,63 @@ struct KeptExpTests {
   @Test("softmax: the same bits as computing exp again", arguments: distinctPairs, [Variant.shifted, .fused])
   func sameBits(_ pair: (Format, Policy), _ variant: Variant) {
     #expect(withLanes(pair.0, pair.1, Softmax(test: self, variant: variant)) == 0)
+  }
+
+  /// `accurate` softmax (and the gradient's lanes other than the target, which are p_i) against
+  /// docs/definitions.md's formula with every e_i computed again: (d_hi, d_lo) = TwoSum(x_i, -m),
+  /// e_i = exp(d_hi) + exp(d_hi) d_lo, s' the compensated sum of e over j != k, p_i = e_i/(1 + s'),
+  /// p_k = 1/(1 + s'). Returns the mismatches.
+  func accurate<L: Lanes>(_: L.Type, _ op: Op) -> Int {
+    var rng = Xoshiro256StarStar(seed: 13)
+    var mismatches = 0
+    var lane = L.splat(0)
+    for j in 0..<L.width { lane[j] = L.V.Scalar(j) }
+    for n in 1...40 {
+      let x = (0..<n).map { _ in L.Storage(rng.gaussian() * 30) }
+      var out = [L.Storage](repeating: L.Storage(0.0), count: n)
+      x.withUnsafeBufferPointer { xp in
+        let p = xp.baseAddress!
+        out.withUnsafeMutableBufferPointer { o in
+          _ = SIMDKernels.run(L.self, op, .accurate, p, n, target: 0, o.baseAddress!)
+        }
+        let m = SIMDKernels.maximum(L.self, p, n)
+        let k = x.firstIndex { L.V.Scalar($0.double) == m }!
+        let minusM = L.splat(-m)
+        func e(_ i: Int, _ c: Int) -> L.V {
+          let v = L.load(p + i, count: c, fill: -.infinity)
+          let hi = L.round(v + minusM), bb = L.round(hi - v)
+          var lo = L.round(L.round(v - L.round(hi - bb)) + L.round(minusM - bb))
+          lo = lo.replacing(with: L.splat(0), where: hi .== L.splat(-.infinity))
+          let big = L.exp(hi)
+          return L.round(big + L.round(big * lo))
+        }
+        func isK(_ i: Int) -> SIMDMask<L.V.MaskStorage> { lane .== L.splat(L.V.Scalar(k - i)) }
+        let sPrime = SIMDKernels.sum(L.self, n, .compensated) { i, c in e(i, c).replacing(with: L.splat(0), where: isK(i)) }
+        let total = L.round(L.splat(1) + L.splat(sPrime))
+        var expected = [L.Storage](repeating: L.Storage(0.0), count: n)
+        expected.withUnsafeMutableBufferPointer { ep in
+          var i = 0
+          while i < n {
+            let c = min(L.width, n - i)
+            let y = L.round(e(i, c) / total).replacing(with: L.round(L.splat(1) / total), where: isK(i))
+            L.store(y, ep.baseAddress! + i, count: c)
+            i += L.width
+          }
+        }
+        let compared = op == .ceGradient ? 1..<n : 0..<n  // the gradient's target lane (0) is not p_0
+        mismatches += compared.filter { out[$0].double.bitPattern != expected[$0].double.bitPattern }.count
+      }
+    }
+    return mismatches
+  }
+
+  struct Accurate: LanesTask {
+    let test: KeptExpTests, op: Op
+    func run<L: Lanes>(_: L.Type) -> Int { test.accurate(L.self, op) }
+  }
+
+  @Test("accurate softmax and gradient: the same bits as computing e_i again", arguments: distinctPairs, [Op.softmax, .ceGradient])
+  func accurateSameBits(_ pair: (Format, Policy), _ op: Op) {
+    #expect(withLanes(pair.0, pair.1, Accurate(test: self, op: op)) == 0)
   }
 }
