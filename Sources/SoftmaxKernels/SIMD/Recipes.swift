@@ -99,21 +99,40 @@ struct ExpTerm<L: Lanes>: SumTerm {
   @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(v) }
 }
 
-/// exp(x - m); with `keep`, each term is also stored at its place in the row's output, where the
-/// output pass reads it back instead of computing exp again (only when `L.storesExactly`, so the
-/// value read back is the same bits).
+/// Where a sum pass keeps its terms for the output pass to read back instead of computing them
+/// again: softmax and its gradient need each exponential in both passes. The row's output holds
+/// them, when the lane type stores them exactly (`L.storesExactly`: a native policy's results are
+/// storage values, so the value read back is the same bits) and the sum is streamed (`pairwise`
+/// sums the row before the passes run); otherwise nothing is kept.
+@usableFromInline
+struct KeptTerms<L: Lanes> {
+  @usableFromInline let row: UnsafeMutablePointer<L.Storage>?
+  /// Nothing kept.
+  @inlinable init() { row = nil }
+  @inlinable init(_ op: Op, _ summation: SIMDSummation, _ row: RowRef<L>) {
+    let used = L.storesExactly && (op == .softmax || op == .ceGradient) && summation != .pairwise
+    self.row = used ? row.out : nil
+  }
+  @inlinable @inline(__always) func store(_ term: L.V, at i: Int, count: Int) {
+    if let row { L.store(term, row + i, count: count) }
+  }
+  /// The terms kept for the vector at i, or nil when nothing is kept.
+  @inlinable @inline(__always) func load(at i: Int, count: Int) -> L.V? {
+    row.map { L.load($0 + i, count: count, fill: 0) }
+  }
+}
+
+/// exp(x - m), each term also kept for the output pass by `kept`.
 @usableFromInline
 struct ShiftedExpTerm<L: Lanes>: SumTerm {
   @usableFromInline let m: L.V
-  @usableFromInline let kept: UnsafeMutablePointer<L.Storage>?
-  @inlinable init(_ m: L.V, keep: UnsafeMutablePointer<L.Storage>? = nil) {
+  @usableFromInline let kept: KeptTerms<L>
+  @inlinable init(_ m: L.V, kept: KeptTerms<L>) {
     self.m = m
-    kept = L.storesExactly ? keep : nil
+    self.kept = kept
   }
   @inlinable @inline(__always) func callAsFunction(_ v: L.V, at i: Int) -> L.V { L.exp(L.round(v - m)) }
-  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) {
-    if let kept { L.store(term, kept + i, count: count) }
-  }
+  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) { kept.store(term, at: i, count: count) }
 }
 
 /// Lane j of the vector at i is element i + j: a mask of the lanes that are element `index`.
@@ -189,13 +208,12 @@ struct ShiftedRecipe<L: Lanes, M: Choice, K: Choice>: RowRecipe where M.Value ==
   }
   @inlinable func first(_ row: RowRef<L>) -> MaxPass<L, WithoutIndex> { MaxPass() }
   @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L, WithoutIndex>) -> SumPass<ShiftedExpTerm<L>, K> {
-    // Softmax and its gradient need exp(x_i - m) again in the output pass: the streamed sums keep
-    // them in the output row.
-    let keep = (op == .softmax || op == .ceGradient) && variant != .divisionFree && summation != .pairwise
-    return SumPass(ShiftedExpTerm(L.splat(max.maximum), keep: keep ? row.out : nil), summation, row)
+    // division-free's softmax computes exp(x_i - lse), not from the kept exp(x_i - m).
+    let kept = variant == .divisionFree ? KeptTerms<L>() : KeptTerms(op, summation, row)
+    return SumPass(ShiftedExpTerm(L.splat(max.maximum), kept: kept), summation, row)
   }
   @inlinable func output(_ row: RowRef<L>, after sum: SumPass<ShiftedExpTerm<L>, K>) -> ShiftedOutput<L, M> {
-    ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row, kept: sum.term.kept != nil)
+    ShiftedOutput(op, variant, m: sum.term.m, s: L.splat(sum.total), row, kept: sum.term.kept)
   }
 }
 
@@ -226,11 +244,11 @@ struct ShiftedOutput<L: Lanes, M: Choice>: RowPass where M.Value == ShiftedMode 
   @usableFromInline let out: UnsafeMutablePointer<L.Storage>, t: Int, lane: L.V
   /// chained: g_t = -1/p_t and sum_j g_j p_j.
   @usableFromInline let gt: L.V, dot: L.V
-  /// Whether the sum pass kept exp(x_i - m) in the output row (`ShiftedExpTerm`).
-  @usableFromInline let kept: Bool
+  /// The exp(x_i - m) the sum pass kept (`ShiftedExpTerm`), if any.
+  @usableFromInline let kept: KeptTerms<L>
 
   @inlinable
-  init(_ op: Op, _ variant: Variant, m: L.V, s: L.V, _ row: RowRef<L>, kept: Bool = false) {
+  init(_ op: Op, _ variant: Variant, m: L.V, s: L.V, _ row: RowRef<L>, kept: KeptTerms<L> = KeptTerms()) {
     self.kept = kept
     self.m = m
     self.s = s
@@ -263,7 +281,7 @@ struct ShiftedOutput<L: Lanes, M: Choice>: RowPass where M.Value == ShiftedMode 
   @inlinable @inline(__always) func p(_ v: L.V) -> L.V { L.round(L.exp(L.round(v - m)) / s) }
   /// p for the vector at i: from the kept exp(x_i - m) when there is one.
   @inlinable @inline(__always) func p(_ v: L.V, at i: Int, count: Int) -> L.V {
-    kept ? L.round(L.load(out + i, count: count, fill: 0) / s) : p(v)
+    kept.load(at: i, count: count).map { L.round($0 / s) } ?? p(v)
   }
 
   @inlinable @inline(__always)
@@ -390,33 +408,26 @@ struct AccurateRecipe<L: Lanes, O: Choice, K: Choice>: RowRecipe where O.Value =
   }
   @inlinable func first(_ row: RowRef<L>) -> MaxPass<L, WithIndex> { MaxPass() }
   @inlinable func second(_ row: RowRef<L>, after max: MaxPass<L, WithIndex>) -> SumPass<AccurateTerm<L>, K> {
-    // Softmax and its gradient need e_i again in the output pass: the streamed sums keep them in
-    // the output row (as the shifted recipes do).
-    let keep = (op == .softmax || op == .ceGradient) && summation != .pairwise
-    return SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n), keep: keep ? row.out : nil), summation, row)
+    SumPass(AccurateTerm(m: max.maximum, k: max.firstIndex(row.x, row.n), kept: KeptTerms(op, summation, row)), summation, row)
   }
   @inlinable func output(_ row: RowRef<L>, after sum: SumPass<AccurateTerm<L>, K>) -> AccurateOutput<L, O> {
     AccurateOutput(op, sum.term, sPrime: L.splat(sum.total), row)
   }
 }
 
-/// d = x - m as hi + lo (TwoSum) and e = exp(d_hi)(1 + d_lo); the sum leaves out k. With `keep`,
-/// each term is also stored at its place in the row's output, for the output pass to read back
-/// (only when `L.storesExactly`, as `ShiftedExpTerm`; lane k holds 0 there, and the output
-/// replaces it).
+/// d = x - m as hi + lo (TwoSum) and e = exp(d_hi)(1 + d_lo); the sum leaves out k. Each term is
+/// also kept for the output pass by `kept` (lane k as 0: the output replaces it).
 @usableFromInline
 struct AccurateTerm<L: Lanes>: SumTerm {
   @usableFromInline let minusM: L.V, k: Int, lane: L.V
-  @usableFromInline let kept: UnsafeMutablePointer<L.Storage>?
-  @inlinable init(m: L.V.Scalar, k: Int, keep: UnsafeMutablePointer<L.Storage>? = nil) {
+  @usableFromInline let kept: KeptTerms<L>
+  @inlinable init(m: L.V.Scalar, k: Int, kept: KeptTerms<L>) {
     minusM = L.splat(-m)
     self.k = k
     lane = SIMDKernels.iota(L.self)
-    kept = L.storesExactly ? keep : nil
+    self.kept = kept
   }
-  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) {
-    if let kept { L.store(term, kept + i, count: count) }
-  }
+  @inlinable @inline(__always) func keep(_ term: L.V, at i: Int, count: Int) { kept.store(term, at: i, count: count) }
   /// Masked lanes give d_lo = 0, e = 0.
   @inlinable @inline(__always)
   func split(_ v: L.V) -> (hi: L.V, lo: L.V, e: L.V) {
@@ -469,7 +480,7 @@ struct AccurateOutput<L: Lanes, O: Choice>: RowPass where O.Value == Op {
   /// either way), else from e_i computed again.
   @inlinable @inline(__always)
   func p(_ v: L.V, at i: Int, count: Int) -> L.V {
-    let e = term.kept.map { L.load($0 + i, count: count, fill: 0) } ?? term.split(v).e
+    let e = term.kept.load(at: i, count: count) ?? term.split(v).e
     return L.round(e / total).replacing(with: L.round(L.splat(1) / total), where: lanes(L.self, term.lane, at: i, are: term.k))
   }
 
